@@ -246,7 +246,7 @@ class _Builder:
         elif decl.is_leaf:
             if not isinstance(value, str):
                 raise self.fail(path, "字段值必须是字符串", "a field value must be a string")
-            self.sub(parent, decl.tag, path).text = value
+            self.text(self.sub(parent, decl.tag, path), value, path)
         elif isinstance(value, Mapping):
             element = self.sub(parent, decl.tag, path)
             self.fill(element, decl, value, path, frozenset())
@@ -258,7 +258,7 @@ class _Builder:
             for i, item in enumerate(value):
                 self.make_unknown(parent, name, item, f"{path}[{i}]")
         elif isinstance(value, str):
-            self.sub(parent, _CEB + name, path).text = value
+            self.text(self.sub(parent, _CEB + name, path), value, path)
         elif isinstance(value, Mapping):
             element = self.sub(parent, _CEB + name, path)
             for key, item in value.items():
@@ -273,6 +273,12 @@ class _Builder:
             return etree.SubElement(parent, tag)
         except ValueError as exc:
             raise self.fail(path, f"非法元素名：{exc}", f"invalid element name: {exc}") from None
+
+    def text(self, element: etree._Element, value: str, path: str) -> None:
+        try:
+            element.text = value
+        except ValueError as exc:
+            raise self.fail(path, f"XML不允许的字符：{exc}", f"characters XML cannot carry: {exc}") from None
 
     def opaque(self, value: Any, path: str) -> etree._Element:
         if isinstance(value, bytes):
@@ -335,12 +341,12 @@ def element_from_json(
             value = body[attr.name]
             if not isinstance(value, str):
                 raise builder.fail(
-                    f"{message_type}/{attr.name}", "属性值必须是字符串", "an attribute must be a string"
+                    attr.name, "属性值必须是字符串", "an attribute must be a string"
                 )
             try:
                 root.set(attr.name, value)
             except ValueError as exc:
-                raise builder.fail(f"{message_type}/{attr.name}", str(exc), str(exc)) from None
+                raise builder.fail(attr.name, str(exc), str(exc)) from None
     builder.fill(root, lay.root, body, "", attribute_names)
     return root
 
