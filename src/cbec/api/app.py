@@ -1,0 +1,97 @@
+"""The FastAPI application factory and the one place errors become HTTP responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import cbec
+from cbec.api.routes import codes, documents, keys, messages, registry
+from cbec.config import Settings, get_settings
+from cbec.errors import CODES, CbecError, ErrorCode
+from cbec.logging import configure_logging
+from cbec.messages.ingest import AccessPoint
+from cbec.store.session import session_factory
+from cbec.workers.bus import InProcessBus, relay_outbox
+
+log = structlog.get_logger()
+
+
+def _language(request: Request) -> str:
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "zh"
+
+
+def error_body(code: ErrorCode, message: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code.value, "message": message, "data": data or {}}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (the process settings by default)."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    app = FastAPI(
+        title="CBEC Zone Platform 跨境电商综试区线上综合服务平台",
+        version=cbec.__version__,
+        description="One access point for CEB messages, the enterprise registry and receipts.",
+    )
+    app.state.settings = settings
+    sessions = session_factory(settings)
+    bus = InProcessBus()
+    app.state.bus = bus
+
+    def publish() -> None:
+        session = sessions()
+        try:
+            relay_outbox(session, bus)
+            session.commit()
+        except Exception:  # the outbox keeps the events; the next relay publishes them
+            session.rollback()
+            log.exception("bus.relay_failed")
+        finally:
+            session.close()
+
+    app.state.access_point = AccessPoint(settings, sessions, publish)
+
+    @app.exception_handler(CbecError)
+    async def _cbec_error(request: Request, exc: CbecError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, exc.message_in(_language(request)), exc.data), status_code=exc.http_status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        info = CODES[ErrorCode.VALIDATION_FAILED]
+        message = info.en if _language(request) == "en" else info.zh
+        return JSONResponse(
+            error_body(ErrorCode.VALIDATION_FAILED, message, {"errors": errors}), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.VALIDATION_FAILED  # noqa: PLR2004
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("api.unexpected_error", path=request.url.path, exc_info=exc)
+        info = CODES[ErrorCode.INTERNAL_ERROR]
+        message = info.en if _language(request) == "en" else info.zh
+        return JSONResponse(error_body(ErrorCode.INTERNAL_ERROR, message), status_code=info.http_status)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": cbec.__version__}
+
+    for module in (registry, keys, messages, documents, codes):
+        app.include_router(module.router)
+    return app

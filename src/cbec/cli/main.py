@@ -1,0 +1,201 @@
+"""``cbec``: serve, migrate, manage keys and filings, check messages offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cbec.auth import service as auth
+from cbec.auth.enums import CallerRole
+from cbec.config import Environment, Settings, get_settings
+from cbec.errors import CbecError
+from cbec.registry import repository as registry_repo
+from cbec.registry import service as registry
+from cbec.registry.enums import EnterpriseRole
+from cbec.registry.schemas import EnterpriseCreate
+from cbec.store import migrate
+from cbec.store.session import unit_of_work
+
+app = typer.Typer(help="CBEC Zone Platform 跨境电商综试区线上综合服务平台", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+admin_app = typer.Typer(help="API keys.", no_args_is_help=True)
+registry_app = typer.Typer(help="Enterprise registry (企业备案).", no_args_is_help=True)
+messages_app = typer.Typer(help="CEB messages.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+app.add_typer(registry_app, name="registry")
+app.add_typer(messages_app, name="messages")
+
+console = Console()
+err = Console(stderr=True)
+CLI_ACTOR = "cli:admin"
+
+
+def _fail(exc: CbecError) -> None:
+    err.print(
+        f"[red]{exc.code}[/red]: {exc.message}"
+        + (f" {json.dumps(exc.data, ensure_ascii=False)}" if exc.data else "")
+    )
+    raise typer.Exit(2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: head)."""
+    migrate.upgrade(revision=revision)
+    console.print(f"database at {revision}: {get_settings().database_url}")
+
+
+@admin_app.command("create-key")
+def create_key(
+    name: Annotated[str, typer.Option(help="who the key is for")],
+    role: Annotated[CallerRole, typer.Option(help="caller role")],
+    enterprise: Annotated[str | None, typer.Option(help="USCC or customs code (role enterprise)")] = None,
+) -> None:
+    """Create an API key; the key is printed once, as the last line."""
+    try:
+        with unit_of_work() as session:
+            filing = registry.get(session, enterprise) if enterprise else None
+            row, key = auth.create_key(session, name=name, role=role, enterprise=filing, created_by=CLI_ACTOR)
+            key_id = row.id
+    except CbecError as exc:
+        _fail(exc)
+    console.print(f"key id {key_id} ({role.value}) for {name}; it is shown only now:")
+    print(key)  # noqa: T201 - the key, alone on the last line, for scripts
+
+
+@admin_app.command("revoke-key")
+def revoke_key(key_id: Annotated[str, typer.Argument(help="key id or key prefix")]) -> None:
+    """Revoke an API key."""
+    try:
+        with unit_of_work() as session:
+            auth.revoke_key(session, key_id, actor=CLI_ACTOR)
+    except CbecError as exc:
+        _fail(exc)
+    console.print(f"revoked {key_id}")
+
+
+@admin_app.command("list-keys")
+def list_keys() -> None:
+    """Every API key (never the secret)."""
+    with unit_of_work() as session:
+        for row in auth.list_keys(session):
+            state = "revoked" if row.revoked_at else "active"
+            print(f"{row.id}\t{row.prefix}\t{row.role}\t{row.enterprise_id or '-'}\t{state}\t{row.name}")  # noqa: T201
+
+
+@registry_app.command("file")
+def registry_file(
+    name: Annotated[str, typer.Option(help="exact registered name 登记名称")],
+    role: Annotated[list[EnterpriseRole], typer.Option(help="role (repeatable)")],
+    uscc: Annotated[str | None, typer.Option(help="统一社会信用代码")] = None,
+    customs_code: Annotated[str | None, typer.Option(help="海关注册编码")] = None,
+    dxp_id: Annotated[str | None, typer.Option()] = None,
+    park: Annotated[str | None, typer.Option()] = None,
+    overseas: Annotated[bool, typer.Option(help="overseas seller filed through an agent")] = False,
+    agent_code: Annotated[str | None, typer.Option(help="domestic agent's code")] = None,
+) -> None:
+    """File an enterprise; prints the filing and its API key (last line)."""
+    try:
+        data = EnterpriseCreate(
+            name=name,
+            roles=role,
+            uscc=uscc,
+            customs_code=customs_code,
+            dxp_id=dxp_id,
+            park=park,
+            overseas=overseas,
+            agent_code=agent_code,
+        )
+        with unit_of_work() as session:
+            filing = registry.file_enterprise(session, data, actor=CLI_ACTOR)
+            _row, key = auth.create_key(
+                session,
+                name=f"{filing.name} (filing)",
+                role=CallerRole.enterprise,
+                enterprise=filing,
+                created_by=CLI_ACTOR,
+            )
+            line = _line(filing.uscc, filing.customs_code, filing.status, filing.roles, filing.name)
+    except CbecError as exc:
+        _fail(exc)
+    console.print(line)
+    print(key)  # noqa: T201 - the key, alone on the last line, for scripts
+
+
+def _line(uscc: str | None, customs_code: str | None, status: str, roles: list[str], name: str) -> str:
+    return f"{uscc or '-'}\t{customs_code or '-'}\t{status}\t{','.join(roles)}\t{name}"
+
+
+@registry_app.command("list")
+def registry_list(
+    role: Annotated[EnterpriseRole | None, typer.Option()] = None,
+    status: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """One filing a line: USCC, customs code, status, roles, name."""
+    with unit_of_work() as session:
+        rows = registry_repo.search(session, role=role.value if role else None, status=status, limit=100000)
+        for r in rows:
+            print(_line(r.uscc, r.customs_code, r.status, r.roles, r.name))  # noqa: T201
+
+
+@messages_app.command("check")
+def messages_check(file: Annotated[Path, typer.Argument(help="CEB XML, DxpMsg or JSON file")]) -> None:
+    """Check a message offline: exit 0 clean, 1 findings, 2 unreadable."""
+    from cbec.messages.offline import check_file
+
+    raise typer.Exit(check_file(file, console))
+
+
+def _bootstrap_operator_key(settings: Settings) -> None:
+    """On an empty development database, issue a first operator key so a newcomer can start."""
+    if settings.environment is not Environment.development:
+        return
+    with unit_of_work(settings) as session:
+        if any(k.role == CallerRole.operator.value for k in auth.list_keys(session)):
+            return
+        _row, key = auth.create_key(
+            session, name="first operator", role=CallerRole.operator, created_by="bootstrap"
+        )
+    console.print("[bold]First start: an operator API key was created (development only, shown once):[/bold]")
+    print(key)  # noqa: T201 - shown once, for the newcomer
+
+
+@app.command()
+def codes(markdown: Annotated[bool, typer.Option(help="render docs/error-codes.md")] = False) -> None:
+    """Print the catalogue of every error code, receipt status and finding code."""
+    from cbec.docs import code_catalogue_markdown
+
+    if markdown:
+        print(code_catalogue_markdown(), end="")  # noqa: T201
+    else:
+        from cbec.api.routes.codes import code_catalogue
+
+        print(json.dumps(code_catalogue(), ensure_ascii=False, indent=2))  # noqa: T201
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Run the HTTP API (on the embedded SQLite default the schema is brought up to date first)."""
+    import uvicorn
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        migrate.upgrade(settings)
+        _bootstrap_operator_key(settings)
+    console.print(f"CBEC Zone Platform on http://{host}:{port}  (database {settings.database_url})")
+    uvicorn.run(
+        "cbec.api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Shared value objects and helpers with no I/O."""

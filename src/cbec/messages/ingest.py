@@ -1,0 +1,614 @@
+"""The single access point (一点接入): receive → store raw → check → answer with a receipt → publish.
+
+Order of work for ``POST /api/v1/messages`` (DESIGN.md §2):
+
+1. the raw bytes are stored **first**, encrypted, in their own committed transaction;
+2. synchronous checks: parse (XML, DxpMsg or JSON), XSD, sender identity and role, filing status,
+   field rules, duplicate business keys — each business record decided on its own;
+3. the answer is the receipt message the spec defines (CEB312 for CEB311 …), one return record per
+   business record, in the format of the request (XML in → XML out, JSON in → JSON out);
+4. accepted records go to the outbox in the same transaction and are published after the commit.
+
+A message is known by (sender, root ``guid``): a resend of the same bytes gets the original receipt;
+the same key with other bytes is refused (``MESSAGE_GUID_REUSED``).  A message refused at format
+level (XSD) is not recorded under its guid, so the corrected message may reuse it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cbec.audit import service as audit
+from cbec.auth.enums import CallerRole
+from cbec.auth.service import Caller
+from cbec.config import Settings
+from cbec.errors import CbecError, ErrorCode, InvalidInputError, PayloadTooLargeError, PermissionDeniedError
+from cbec.kernel.crypto import DataCipher
+from cbec.kernel.dates import ceb_time17, utc_now
+from cbec.kernel.pii import PERSONAL_FIELDS
+from cbec.messages import receipt_codes as rc
+from cbec.messages.ceb import (
+    CATALOGUE,
+    CebFormatError,
+    CebMessage,
+    CebRecord,
+    CebTooLargeError,
+    CebUnsafeXmlError,
+    CebUnsupportedMessageError,
+    Finding,
+    MessageSpec,
+    build_receipt,
+    build_xml,
+    dump_json,
+    field_findings,
+    format_error_receipt,
+    parse_json,
+    parse_xml,
+    receipt_message,
+    xsd_findings,
+)
+from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
+from cbec.messages.serials import next_serial
+from cbec.registry import repository as registry_repo
+from cbec.registry.enums import FilingStatus
+from cbec.registry.models import Enterprise
+from cbec.registry.service import NO_PLATFORM_CODE
+
+log = structlog.get_logger()
+
+XML = "application/xml"
+JSON = "application/json"
+
+_FORMAT_RECEIPT = "CEB900Message"
+
+
+def _receipt_types_with_pre_no() -> frozenset[str]:
+    from cbec.messages.ceb.xsd import layout
+
+    names = set()
+    for spec in CATALOGUE.values():
+        lay = layout(spec.name) if spec.kind == "receipt" else None
+        if lay is not None and lay.fields.child("preNo") is not None:
+            names.add(spec.name)
+    return frozenset(names)
+
+
+#: Receipt types that carry an e-port pre-entry number (``preNo``).
+_RECEIPTS_WITH_PRE_NO = _receipt_types_with_pre_no()
+
+#: Topic on which accepted records are published (``cbec.clearance`` consumes it).
+ACCEPTED_TOPIC = "messages.accepted"
+
+#: The returnInfo element is C..1000 in every receipt, C..5000 in CEB900.
+_RETURN_INFO_MAX = 1000
+_FORMAT_INFO_MAX = 5000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the access point answers: HTTP status, content type and body."""
+
+    status: int
+    content_type: str
+    body: bytes
+    message_guid: str | None = None
+    outcome: str = "answered"
+
+
+@dataclass
+class RecordDecision:
+    """The decision on one business record."""
+
+    record: CebRecord
+    return_status: str = rc.ACCEPTED
+    findings: list[tuple[str, str]] = field(default_factory=list)  # (code, Chinese text)
+    info: str = ""
+    replaces: Document | None = None
+    deletes: Document | None = None
+    business_key: str = ""
+    parties: list[str] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return self.return_status.startswith("-")
+
+    def refuse(self, status: str, code: str, text: str) -> None:
+        if not self.refused:
+            self.return_status = status
+        self.findings.append((code, text))
+
+
+def sniff_format(body: bytes, content_type: str | None) -> str:
+    """``XML`` or ``JSON`` from the content type, else from the first significant byte."""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype.endswith("/json") or ctype.endswith("+json"):
+        return JSON
+    if ctype.endswith("/xml") or ctype.endswith("+xml"):
+        return XML
+    head = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head == b"<":
+        return XML
+    if head in (b"{", b"["):
+        return JSON
+    raise InvalidInputError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, data={"content_type": content_type})
+
+
+def parse_body(body: bytes, fmt: str, *, max_bytes: int) -> CebMessage:
+    """Parse a body in ``fmt``; unsafe, unreadable or unknown documents raise ``CbecError``."""
+    if len(body) > max_bytes:
+        raise PayloadTooLargeError(data={"max_bytes": max_bytes, "size": len(body)})
+    try:
+        if fmt == XML:
+            return parse_xml(body, max_bytes=max_bytes)
+        return parse_json(body)
+    except CebUnsafeXmlError as exc:
+        raise InvalidInputError(ErrorCode.MESSAGE_UNSAFE, data={"detail": _first(exc)}) from exc
+    except CebTooLargeError as exc:
+        raise PayloadTooLargeError(data={"max_bytes": max_bytes}) from exc
+    except CebUnsupportedMessageError as exc:
+        raise InvalidInputError(ErrorCode.MESSAGE_UNSUPPORTED_TYPE, data={"detail": _first(exc)}) from exc
+
+
+def _first(exc: CebFormatError) -> str:
+    return exc.findings[0].message_en if exc.findings else str(exc)
+
+
+class AccessPoint:
+    """The access point service; the API and the CLI call it, it holds no HTTP concepts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: Callable[[], Session],
+        publish: Callable[[], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.cipher = DataCipher(settings.data_key_bytes, settings.data_key_id)
+        self.publish = publish
+
+    # -- the public entry points -------------------------------------------------------------------
+
+    def submit(self, caller: Caller, body: bytes, content_type: str | None) -> Answer:
+        """Store, check, answer and publish one message."""
+        fmt = sniff_format(body, content_type)
+        raw_id = self._store_raw(caller, body, fmt)
+        msg_or_answer = self._parse_and_validate(caller, body, fmt)
+        if isinstance(msg_or_answer, Answer):
+            log.info("messages.refused_format", raw_id=raw_id, sender=caller.enterprise_id)
+            return msg_or_answer
+        msg = msg_or_answer
+        sha = hashlib.sha256(body).hexdigest()
+        for attempt in range(3):
+            try:
+                answer = self._decide_and_persist(caller, msg, fmt, raw_id, sha)
+                break
+            except IntegrityError:
+                # A concurrent request took the same business key or message guid: decide again,
+                # and the second pass sees it as a duplicate or a resend.
+                if attempt == 2:  # noqa: PLR2004 - third failure is a real error
+                    raise
+        if self.publish is not None:
+            self.publish()
+        return answer
+
+    def check(self, caller: Caller, body: bytes, content_type: str | None) -> Answer:
+        """The same checks as :meth:`submit`; nothing is stored or published (conformance sandbox)."""
+        fmt = sniff_format(body, content_type)
+        msg_or_answer = self._parse_and_validate(caller, body, fmt)
+        if isinstance(msg_or_answer, Answer):
+            return msg_or_answer
+        msg = msg_or_answer
+        session = self.sessions()
+        try:
+            sender = self._sender(session, caller, msg)
+            decisions = self._decide(session, sender, msg, persist=False)
+            now = utc_now()
+            receipts = [self._receipt_record(session, msg, d, now, persist=False) for d in decisions]
+            return self._render(msg, receipts, fmt, uuid.uuid4().hex.upper())
+        finally:
+            session.rollback()
+            session.close()
+
+    # -- steps ---------------------------------------------------------------------------------------
+
+    def _store_raw(self, caller: Caller, body: bytes, fmt: str) -> int:
+        """Store the request body, encrypted, and commit before anything else happens."""
+        sha = hashlib.sha256(body).hexdigest()
+        with self._unit() as session:
+            row = RawMessage(
+                api_key_id=caller.key_id,
+                sender_enterprise_id=caller.enterprise_id,
+                content_type=fmt,
+                size=len(body),
+                sha256=sha,
+                key_id=self.cipher.key_id,
+                payload=self.cipher.encrypt(body, context=sha.encode()),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def _parse_and_validate(self, caller: Caller, body: bytes, fmt: str) -> CebMessage | Answer:
+        """Parse and XSD-validate; an XSD failure is answered with a CEB900 format receipt."""
+        self._require_enterprise_caller(caller)
+        try:
+            msg = parse_body(body, fmt, max_bytes=self.settings.max_message_bytes)
+        except CebFormatError as exc:
+            if exc.message_type is None:  # not a readable CEB document: no receipt can be formed
+                raise InvalidInputError(ErrorCode.MESSAGE_UNREADABLE, data={"detail": _first(exc)}) from exc
+            return self._format_receipt(exc.findings, exc.message_type, body, fmt, None)
+        spec = CATALOGUE.get(msg.message_type)
+        if spec is None:
+            raise InvalidInputError(
+                ErrorCode.MESSAGE_UNSUPPORTED_TYPE, data={"message_type": msg.message_type}
+            )
+        if spec.kind != "declaration":
+            raise InvalidInputError(
+                ErrorCode.MESSAGE_NOT_DECLARATION, data={"message_type": msg.message_type}
+            )
+        findings = xsd_findings(msg)
+        if findings:
+            return self._format_receipt(findings, msg.message_type, body, fmt, msg.cop_msg_id)
+        return msg
+
+    @staticmethod
+    def _require_enterprise_caller(caller: Caller) -> None:
+        if caller.role is not CallerRole.enterprise or caller.enterprise_id is None:
+            raise PermissionDeniedError(ErrorCode.SENDER_NOT_FILED, data={"role": caller.role.value})
+
+    def _sender(self, session: Session, caller: Caller, msg: CebMessage) -> Enterprise:
+        """The caller's filing, checked against the spec's sender role and ``BaseTransfer/copCode``."""
+        spec = CATALOGUE[msg.message_type]
+        sender = session.get(Enterprise, caller.enterprise_id)
+        if sender is None:
+            raise PermissionDeniedError(ErrorCode.SENDER_NOT_FILED)
+        allowed = set(spec.sender_roles)
+        if not allowed & set(sender.roles):
+            raise PermissionDeniedError(
+                ErrorCode.SENDER_ROLE_MISMATCH,
+                data={
+                    "message_type": msg.message_type,
+                    "sender_roles": sorted(allowed),
+                    "roles": sender.roles,
+                },
+            )
+        cop_code = (msg.base_transfer or {}).get("copCode", "").strip().upper()
+        if cop_code not in {sender.uscc, sender.customs_code}:
+            raise PermissionDeniedError(
+                ErrorCode.SENDER_COP_CODE_MISMATCH, data={"copCode": cop_code or None}
+            )
+        return sender
+
+    def _decide_and_persist(self, caller: Caller, msg: CebMessage, fmt: str, raw_id: int, sha: str) -> Answer:
+        with self._unit() as session:
+            sender = self._sender(session, caller, msg)
+            previous = session.scalars(
+                select(Message).where(Message.sender_enterprise_id == sender.id, Message.guid == msg.guid)
+            ).first()
+            if previous is not None:
+                if previous.sha256 != sha:
+                    raise CbecError(
+                        ErrorCode.MESSAGE_GUID_REUSED,
+                        data={"guid": msg.guid, "first_received": str(previous.received_at)},
+                    )
+                log.info("messages.resend", guid=msg.guid, sender=sender.id)
+                body = self.cipher.decrypt(previous.response_body, context=previous.id.encode())
+                return Answer(200, previous.response_content_type, body, msg.guid, "resend")
+            decisions = self._decide(session, sender, msg, persist=True)
+            message = Message(
+                raw_id=raw_id,
+                sender_enterprise_id=sender.id,
+                message_type=msg.message_type,
+                guid=msg.guid,
+                cop_msg_id=msg.cop_msg_id,
+                sha256=sha,
+                record_count=len(msg.records),
+                accepted_count=sum(1 for d in decisions if not d.refused),
+                receipt_type=CATALOGUE[msg.message_type].receipt_type,
+                response_content_type=fmt,
+                response_body=b"",
+            )
+            session.add(message)
+            session.flush()
+            now = utc_now()
+            receipt_records = []
+            for decision in decisions:
+                document = self._persist_document(session, message, decision, sender)
+                receipt = self._receipt_record(session, msg, decision, now, persist=True)
+                receipt_records.append(receipt)
+                session.add(
+                    Receipt(
+                        message_id=message.id,
+                        message_guid=msg.guid,
+                        document_id=document.id,
+                        recipient_enterprise_id=sender.id,
+                        receipt_type=message.receipt_type,
+                        record_guid=decision.record.guid,
+                        return_status=decision.return_status,
+                        return_info=receipt.get("returnInfo", ""),
+                        body=receipt,
+                    )
+                )
+            answer = self._render(msg, receipt_records, fmt, uuid.uuid4().hex.upper())
+            message.response_body = self.cipher.encrypt(answer.body, context=message.id.encode())
+            audit.record(
+                session,
+                actor=f"enterprise:{sender.id}",
+                action="messages.decided",
+                subject=f"message:{message.id}",
+                message_type=msg.message_type,
+                guid=msg.guid,
+                decisions=[[d.record.index, d.return_status] for d in decisions],
+            )
+            log.info(
+                "messages.decided",
+                message_type=msg.message_type,
+                guid=msg.guid,
+                sender=sender.id,
+                records=len(decisions),
+                accepted=message.accepted_count,
+            )
+            return answer
+
+    def _decide(
+        self, session: Session, sender: Enterprise, msg: CebMessage, *, persist: bool
+    ) -> list[RecordDecision]:
+        """Decide every record on its own: filing status, parties, field rules, duplicates."""
+        spec = CATALOGUE[msg.message_type]
+        decisions = [RecordDecision(record=r) for r in msg.records]
+        by_index = {d.record.index: d for d in decisions}
+        # Filing status of the sender (暂停 / 撤销): every record is refused.
+        if sender.status != FilingStatus.active:
+            status = rc.SENDER_SUSPENDED if sender.status == FilingStatus.suspended else rc.SENDER_REVOKED
+            for d in decisions:
+                d.refuse(status, f"ENTERPRISE_{sender.status.upper()}", rc.describe(status))
+        # Field rules: message-level findings apply to every record.
+        for finding in field_findings(msg):
+            targets = decisions if finding.record is None else [by_index[finding.record]]
+            for d in targets:
+                d.refuse(spec.check_failed_code, finding.code, _finding_text(finding))
+        self._check_parties(session, spec, sender, decisions)
+        self._check_keys(session, spec, decisions)
+        for d in decisions:
+            if d.refused:
+                d.info = _return_info(d.findings)
+            else:
+                d.info = rc.success_text(d.record, d.return_status)
+        return decisions
+
+    def _check_parties(
+        self, session: Session, spec: MessageSpec, sender: Enterprise, decisions: Sequence[RecordDecision]
+    ) -> None:
+        """Every enterprise named must be filed; the sender must be the record's responsible party."""
+        codes = {
+            d.record.head.get(f, "").strip().upper()
+            for d in decisions
+            for f in spec.party_fields
+            if d.record.head.get(f)
+        }
+        filings = registry_repo.by_codes(session, codes)
+        sender_codes = {sender.uscc, sender.customs_code} - {None}
+        for d in decisions:
+            parties: set[str] = set()
+            responsible = False
+            for fld, role in spec.party_fields.items():
+                code = d.record.head.get(fld, "").strip().upper()
+                if not code or code == NO_PLATFORM_CODE:
+                    continue
+                filing = filings.get(code)
+                if filing is None:
+                    d.refuse(rc.UNFILED_ENTERPRISE, "ENTERPRISE_NOT_FILED", f"{fld}={code} 企业未备案")
+                    continue
+                parties.add(filing.id)
+                if role in spec.sender_roles and code in sender_codes:
+                    responsible = True
+            if not responsible:
+                d.refuse(
+                    rc.INVALID_ENTERPRISE,
+                    "SENDER_NOT_RESPONSIBLE_PARTY",
+                    "报文发送企业不是本单证的责任方（"
+                    + "/".join(f for f, r in spec.party_fields.items() if r in spec.sender_roles)
+                    + "）",
+                )
+            d.parties = sorted(parties | {sender.id})
+
+    def _check_keys(self, session: Session, spec: MessageSpec, decisions: Sequence[RecordDecision]) -> None:
+        """Duplicate business keys within the message and against live documents; appType 2/3 targets."""
+        seen: set[str] = set()
+        for d in decisions:
+            d.business_key = business_key(spec, d.record)
+            if d.refused:
+                continue
+            if d.business_key in seen:
+                d.refuse(spec.duplicate_code, "DUPLICATE_IN_MESSAGE", "同一报文内业务编号重复")
+                continue
+            seen.add(d.business_key)
+            existing_key = session.get(DocumentKey, (spec.name, d.business_key))
+            existing = session.get(Document, existing_key.document_id) if existing_key else None
+            app_type = d.record.head.get("appType", "1")
+            if app_type == "1":
+                if existing is None:
+                    pass
+                elif existing.app_status == "1":
+                    d.replaces = existing  # a stored-only (暂存) record is declared by resubmission
+                else:
+                    d.refuse(spec.duplicate_code, "DUPLICATE_BUSINESS_KEY", rc.describe(spec.duplicate_code))
+            elif app_type in ("2", "3"):
+                if existing is None:
+                    code = rc.not_found_code(spec)
+                    d.refuse(code, "BUSINESS_KEY_NOT_FOUND", "不存在可变更或删除的原单证")
+                elif app_type == "2":
+                    d.replaces = existing
+                else:
+                    d.deletes = existing
+            if not d.refused and d.record.head.get("appStatus") == "1" and app_type != "3":
+                d.return_status = rc.STORED
+
+    def _persist_document(
+        self, session: Session, message: Message, d: RecordDecision, sender: Enterprise
+    ) -> Document:
+        head, buyer_hash = self._protect(d.record.head)
+        status = "refused" if d.refused else ("stored" if d.return_status == rc.STORED else "accepted")
+        if d.deletes is not None:
+            status = "deleted"
+        document = Document(
+            message_id=message.id,
+            record_index=d.record.index,
+            message_type=message.message_type,
+            record_guid=d.record.guid,
+            business_key=d.business_key,
+            app_type=d.record.head.get("appType", "1"),
+            app_status=d.record.head.get("appStatus", "2"),
+            status=status,
+            return_status=d.return_status,
+            head=head,
+            lists=d.record.lists,
+            parties=d.parties,
+            buyer_hash=buyer_hash,
+        )
+        session.add(document)
+        session.flush()
+        if d.refused:
+            return document
+        key = (message.message_type, d.business_key)
+        if d.deletes is not None:
+            d.deletes.status = "deleted"
+            session.execute(
+                DocumentKey.__table__.delete().where(
+                    DocumentKey.message_type == key[0], DocumentKey.business_key == key[1]
+                )
+            )
+        elif d.replaces is not None:
+            d.replaces.status = "replaced"
+            session.execute(
+                update(DocumentKey)
+                .where(DocumentKey.message_type == key[0], DocumentKey.business_key == key[1])
+                .values(document_id=document.id)
+            )
+        else:
+            session.add(DocumentKey(message_type=key[0], business_key=key[1], document_id=document.id))
+        if status == "accepted" or status == "deleted":
+            session.add(
+                OutboxEvent(
+                    topic=ACCEPTED_TOPIC,
+                    key=f"{message.message_type}:{d.business_key}",
+                    payload={
+                        "document_id": document.id,
+                        "message_type": message.message_type,
+                        "business_key": d.business_key,
+                        "app_type": document.app_type,
+                        "status": status,
+                        "sender_enterprise_id": sender.id,
+                    },
+                )
+            )
+        session.flush()
+        return document
+
+    def _protect(self, head: dict[str, str]) -> tuple[dict[str, str], str | None]:
+        """Encrypt personal-data fields of a head; compute the buyer lookup hash."""
+        protected = dict(head)
+        for name in PERSONAL_FIELDS:
+            value = protected.get(name)
+            if value:
+                protected[name] = self.cipher.encrypt_text(value)
+        buyer = head.get("buyerIdNumber") or head.get("payerIdNumber")
+        return protected, self.cipher.lookup_hash(buyer) if buyer else None
+
+    def _receipt_record(
+        self, session: Session, msg: CebMessage, d: RecordDecision, now: datetime, *, persist: bool
+    ) -> dict[str, Any]:
+        spec = CATALOGUE[msg.message_type]
+        extra: dict[str, str | int] = {}
+        if spec.receipt_type in _RECEIPTS_WITH_PRE_NO:
+            # e-port pre-entry number: prefix + date + 9-digit serial (C18), one counter per day.
+            extra["preNoSerial"] = next_serial(session, f"preNo:{ceb_time17(now)[:8]}") if persist else 0
+        return build_receipt(spec, d.record, d.return_status, d.info, now, extra)
+
+    def _render(self, msg: CebMessage, receipts: list[dict[str, Any]], fmt: str, guid: str) -> Answer:
+        spec = CATALOGUE[msg.message_type]
+        assert spec.receipt_type is not None
+        receipt = receipt_message(spec.receipt_type, receipts, guid)
+        body = dump_json(receipt) if fmt == JSON else build_xml(receipt)
+        return Answer(200, fmt, body, msg.guid)
+
+    def _format_receipt(
+        self,
+        findings: Sequence[Finding],
+        message_type: str | None,
+        body: bytes,
+        fmt: str,
+        cop_msg_id: str | None,
+    ) -> Answer:
+        """A CEB900 format-check receipt (报文格式校验回执) naming every defect."""
+        spec = CATALOGUE.get(message_type or "")
+        status = (spec.check_failed_code if spec is not None else None) or rc.FORMAT_ERROR
+        info = _return_info([(f.code, _finding_text(f)) for f in findings], limit=_FORMAT_INFO_MAX)
+        record = format_error_receipt(
+            message_type or "Unknown",
+            cop_msg_id or "",
+            body.decode("utf-8", errors="replace"),
+            status,
+            info,
+            utc_now(),
+            str(uuid.uuid4()).upper(),
+        )
+        receipt = receipt_message(_FORMAT_RECEIPT, [record], str(uuid.uuid4()).upper())
+        out = dump_json(receipt) if fmt == JSON else build_xml(receipt)
+        return Answer(200, fmt, out, None, "format_error")
+
+    def _unit(self) -> _Unit:
+        return _Unit(self.sessions)
+
+
+class _Unit:
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self.session = sessions()
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+
+def business_key(spec: MessageSpec, record: CebRecord) -> str:
+    """The record's business key as one string, e.g. ``ebpCode|orderNo`` values joined by ``|``."""
+    return "|".join(record.head.get(f, "").strip() for f in spec.business_key)
+
+
+def _finding_text(finding: Finding) -> str:
+    return f"{finding.path}: {finding.message_zh}" if finding.path else finding.message_zh
+
+
+def _return_info(findings: Sequence[tuple[str, str]], limit: int = _RETURN_INFO_MAX) -> str:
+    """Every finding as ``[Code:…;Desc:…]`` pairs, cut to the C..1000 limit on a pair boundary."""
+    parts: list[str] = []
+    size = 0
+    for code, text in findings:
+        part = f"[Code:{code};Desc:{text}]"
+        if size + len(part) > limit:
+            more = f"[Code:MORE;Desc:另有{len(findings) - len(parts)}项]"
+            if size + len(more) <= limit:
+                parts.append(more)
+            break
+        parts.append(part)
+        size += len(part)
+    return "".join(parts)

@@ -1,0 +1,44 @@
+"""Gap-tolerant serial numbers per name (pre-entry numbers, inventory numbers)."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from cbec.store.base import Base
+
+
+class Counter(Base):
+    """One named counter; incremented under the row lock of the calling transaction."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int]
+
+
+def next_serial(session: Session, name: str) -> int:
+    """The next value of counter ``name`` (starting at 1), inside the caller's transaction."""
+    result = session.execute(
+        update(Counter).where(Counter.name == name).values(value=Counter.value + 1).returning(Counter.value)
+    ).scalar()
+    if result is not None:
+        return int(result)
+    try:
+        with session.begin_nested():
+            session.add(Counter(name=name, value=1))
+        return 1
+    except IntegrityError:
+        return int(
+            session.execute(
+                update(Counter)
+                .where(Counter.name == name)
+                .values(value=Counter.value + 1)
+                .returning(Counter.value)
+            ).scalar_one()
+        )
+
+
+def current(session: Session, name: str) -> int:
+    return int(session.scalar(select(Counter.value).where(Counter.name == name)) or 0)

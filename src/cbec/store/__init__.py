@@ -1,0 +1,1 @@
+"""Persistence: one schema on SQLite (embedded default) and PostgreSQL (production)."""
