@@ -274,8 +274,11 @@ def test_documents_read_back_with_personal_data_masked(factory: Factory, client:
     # The payment company is named in the order (payCode), so it may read it too, masked.
     assert client.get(f"/api/v1/documents/CEB311Message/{key}", headers=_auth(p.payer.key)).status_code == 200
     # The carrier is not named: 404, as if it did not exist.
-    assert client.get(f"/api/v1/documents/CEB311Message/{key}", headers=_auth(p.carrier.key)).status_code == 404
-    customs = client.post("/api/v1/keys", json={"name": "海关", "role": "customs"},
-                          headers=_auth(factory.operator_key)).json()["api_key"]
+    assert (
+        client.get(f"/api/v1/documents/CEB311Message/{key}", headers=_auth(p.carrier.key)).status_code == 404
+    )
+    customs = client.post(
+        "/api/v1/keys", json={"name": "海关", "role": "customs"}, headers=_auth(factory.operator_key)
+    ).json()["api_key"]
     [clear] = client.get(f"/api/v1/documents/CEB311Message/{key}", headers=_auth(customs)).json()
     assert clear["head"]["buyerIdNumber"] == buyer

@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -377,7 +377,7 @@ class AccessPoint:
         for finding in field_findings(msg):
             targets = decisions if finding.record is None else [by_index[finding.record]]
             for d in targets:
-                d.refuse(spec.check_failed_code, finding.code, _finding_text(finding))
+                d.refuse(check_failed_code(spec), finding.code, _finding_text(finding))
         self._check_parties(session, spec, sender, decisions)
         self._check_keys(session, spec, decisions)
         for d in decisions:
@@ -431,7 +431,7 @@ class AccessPoint:
             if d.refused:
                 continue
             if d.business_key in seen:
-                d.refuse(spec.duplicate_code, "DUPLICATE_IN_MESSAGE", "同一报文内业务编号重复")
+                d.refuse(duplicate_code(spec), "DUPLICATE_IN_MESSAGE", "同一报文内业务编号重复")
                 continue
             seen.add(d.business_key)
             existing_key = session.get(DocumentKey, (spec.name, d.business_key))
@@ -443,7 +443,9 @@ class AccessPoint:
                 elif existing.app_status == "1":
                     d.replaces = existing  # a stored-only (暂存) record is declared by resubmission
                 else:
-                    d.refuse(spec.duplicate_code, "DUPLICATE_BUSINESS_KEY", rc.describe(spec.duplicate_code))
+                    d.refuse(
+                        duplicate_code(spec), "DUPLICATE_BUSINESS_KEY", rc.describe(duplicate_code(spec))
+                    )
             elif app_type in ("2", "3"):
                 if existing is None:
                     code = rc.not_found_code(spec)
@@ -485,7 +487,7 @@ class AccessPoint:
         if d.deletes is not None:
             d.deletes.status = "deleted"
             session.execute(
-                DocumentKey.__table__.delete().where(
+                delete(DocumentKey).where(
                     DocumentKey.message_type == key[0], DocumentKey.business_key == key[1]
                 )
             )
@@ -553,7 +555,7 @@ class AccessPoint:
     ) -> Answer:
         """A CEB900 format-check receipt (报文格式校验回执) naming every defect."""
         spec = CATALOGUE.get(message_type or "")
-        status = (spec.check_failed_code if spec is not None else None) or rc.FORMAT_ERROR
+        status = check_failed_code(spec) if spec is not None else rc.FORMAT_ERROR
         info = _return_info([(f.code, _finding_text(f)) for f in findings], limit=_FORMAT_INFO_MAX)
         record = format_error_receipt(
             message_type or "Unknown",
@@ -587,6 +589,16 @@ class _Unit:
                 self.session.rollback()
         finally:
             self.session.close()
+
+
+def check_failed_code(spec: MessageSpec) -> str:
+    """The negative code for a record that fails the field rules."""
+    return spec.check_failed_code or rc.FORMAT_ERROR
+
+
+def duplicate_code(spec: MessageSpec) -> str:
+    """The negative code for a duplicate business key."""
+    return spec.duplicate_code or check_failed_code(spec)
 
 
 def business_key(spec: MessageSpec, record: CebRecord) -> str:

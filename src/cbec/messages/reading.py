@@ -35,7 +35,9 @@ def head_for(caller: Caller, document: Document, cipher: DataCipher) -> dict[str
     return head
 
 
-def documents_for_key(session: Session, caller: Caller, message_type: str, business_key: str) -> list[Document]:
+def documents_for_key(
+    session: Session, caller: Caller, message_type: str, business_key: str
+) -> list[Document]:
     """Every version of a document (oldest first) the caller may read; 404 when none."""
     rows = session.scalars(
         select(Document)
@@ -44,7 +46,9 @@ def documents_for_key(session: Session, caller: Caller, message_type: str, busin
     ).all()
     readable = [d for d in rows if may_read(caller, d)]
     if not readable:
-        raise NotFoundError(ErrorCode.NOT_FOUND, data={"message_type": message_type, "business_key": business_key})
+        raise NotFoundError(
+            ErrorCode.NOT_FOUND, data={"message_type": message_type, "business_key": business_key}
+        )
     return readable
 
 

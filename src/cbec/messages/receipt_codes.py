@@ -96,4 +96,4 @@ def success_text(record: CebRecord, status: str) -> str:
 def not_found_code(spec: MessageSpec) -> str:
     """Code for an ``appType`` 2/3 record whose original does not exist."""
     known = {"CEB311Message": "-301009", "CEB621Message": "-621011"}
-    return known.get(spec.name, spec.check_failed_code)
+    return known.get(spec.name) or spec.check_failed_code or FORMAT_ERROR

@@ -151,9 +151,11 @@ def enterprise_code_rule(
     ):
         return None
     try:
-        if enterprise_code.validate(value) == value.upper():
+        if enterprise_code.compact(value) != value.upper():
+            reason_zh, reason_en = "含空格或分隔符", "contains spaces or separators"
+        else:
+            enterprise_code.validate(value)
             return None
-        reason_zh, reason_en = "含空格或分隔符", "contains spaces or separators"
     except InvalidLength:
         reason_zh, reason_en = f"长度为{len(value)}，应为10或18位", f"length {len(value)}, expected 10 or 18"
     except InvalidChecksum:
@@ -184,9 +186,11 @@ def id_number_rule(
     if fields.get(ID_NUMBER_FIELDS[name]) != ctx.tables.parameter("id_card_type"):
         return None
     try:
-        if ric.validate(value) == value.upper():
+        if ric.compact(value) != value.upper():
+            reason_zh, reason_en = "含空格或分隔符", "contains spaces or separators"
+        else:
+            ric.validate(value)
             return None
-        reason_zh, reason_en = "含空格或分隔符", "contains spaces or separators"
     except InvalidLength:
         reason_zh, reason_en = "长度应为18位", "must be 18 characters"
     except InvalidChecksum:
