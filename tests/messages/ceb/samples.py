@@ -58,9 +58,9 @@ def renamed_ceb214() -> bytes:
 def valid_document(message_type: str) -> bytes:
     """An XSD-valid XML document of any of the 42 message types.
 
-    Official sample when valid; the invalid ones repaired the minimal way (root of CEB214
-    renamed and its undeclared appSenderId dropped, duplicate BaseTransfer dropped by the model, CEB792 gseqno added); synthetic
-    ones for 816/818/900.
+    Official sample when valid; the invalid ones repaired the minimal way (CEB214: root
+    renamed and its undeclared appSenderId dropped; duplicate BaseTransfer dropped by the
+    model; CEB792: gseqno added); synthetic ones for 816/818/900.
     """
     if message_type in SYNTHETIC_FILES:
         return synthetic(message_type)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from lxml import etree
@@ -206,7 +206,7 @@ class TestBuildFromCode:
 class TestDxpEnvelope:
     def test_build_dxp_is_valid_and_carries_the_bytes_unchanged(self) -> None:
         inner = official("CEB311Message.xml")
-        created = datetime(2024, 5, 1, 2, 3, 4, tzinfo=timezone.utc)
+        created = datetime(2024, 5, 1, 2, 3, 4, tzinfo=UTC)
         envelope = build_dxp(
             inner,
             "DXPENT0000458763",
@@ -271,9 +271,8 @@ class TestDxpEnvelope:
             build_dxp(b"<x/>", "S", "R", "C")
 
     def test_naive_creation_time_is_taken_as_china_time(self) -> None:
-        envelope = build_dxp(
-            official("CEB311Message.xml"), "S", "R", "C", created=datetime(2024, 1, 2, 3, 4, 5)
-        )  # noqa: DTZ001
+        naive = datetime(2024, 1, 2, 3, 4, 5)  # noqa: DTZ001 - naive on purpose
+        envelope = build_dxp(official("CEB311Message.xml"), "S", "R", "C", created=naive)
         assert b"<dxp:CreatTime>2024-01-02T03:04:05</dxp:CreatTime>" in envelope
 
     def test_default_creation_time_is_now(self) -> None:

@@ -61,6 +61,10 @@ _APP_TYPE_TEXT = {"1": "新增", "2": "变更", "3": "删除"}
 _FORMAT_RECEIPT = "CEB900Message"
 
 
+def _china_time(value: datetime) -> datetime:
+    return value.astimezone(_CHINA) if value.tzinfo is not None else value
+
+
 def format_return_time(value: datetime) -> str:
     """Format a time as ``returnTime`` (C17 ``YYYYMMDDhhmmssSSS``, China time).
 
@@ -74,7 +78,7 @@ def format_return_time(value: datetime) -> str:
         >>> format_return_time(datetime(2024, 5, 1, 9, 30, 0, 123456))
         '20240501093000123'
     """
-    local = value.astimezone(_CHINA) if value.tzinfo is not None else value
+    local = _china_time(value)
     return local.strftime("%Y%m%d%H%M%S") + f"{local.microsecond // 1000:03d}"
 
 
@@ -177,7 +181,8 @@ def build_receipt(
         elif name == "guid":
             value = record.guid
         elif name == "preNo" and serial is not None:
-            value = pre_no(receipt.pre_no_prefix or _DEFAULT_PRE_NO_PREFIX, return_time.date(), int(serial))
+            prefix = receipt.pre_no_prefix or _DEFAULT_PRE_NO_PREFIX
+            value = pre_no(prefix, _china_time(return_time).date(), int(serial))
         else:
             value = record.head.get(name)
         if value:

@@ -340,9 +340,7 @@ def element_from_json(
         if attr.name in body:
             value = body[attr.name]
             if not isinstance(value, str):
-                raise builder.fail(
-                    attr.name, "属性值必须是字符串", "an attribute must be a string"
-                )
+                raise builder.fail(attr.name, "属性值必须是字符串", "an attribute must be a string")
             try:
                 root.set(attr.name, value)
             except ValueError as exc:
