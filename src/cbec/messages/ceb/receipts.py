@@ -20,6 +20,9 @@ Choices (documented here because the spec leaves them open):
 * ``returnTime`` is written as ``YYYYMMDDhhmmssSSS`` in China time (aware datetimes are
   converted to UTC+8; naive ones are taken as China time).
 * ``returnInfo`` is cut to the XSD maximum (1000 characters for most receipts).
+* A value copied from the declaration that does not fit the receipt field's length (the
+  XSDs differ: CEB625 ``invtNo`` is C..18, CEB626 ``invtNo`` C18) is left out when the
+  receipt field is optional; pass the right value in ``extra`` otherwise.
 * A mandatory receipt field that cannot be filled raises :class:`ValueError`; for a
   message that cannot be read at all, answer with CEB900 (:func:`format_error_receipt`).
 """
@@ -185,13 +188,29 @@ def build_receipt(
             value = pre_no(prefix, _china_time(return_time).date(), int(serial))
         else:
             value = record.head.get(name)
+            if value and not _fits_length(value, decl):
+                # e.g. CEB625 invtNo is C..18 but CEB626 invtNo is C18: a value the declaration
+                # allows may not fit the receipt. Optional fields are left out, mandatory ones raise.
+                value = None
         if value:
             out[name] = _fit(value, decl)
         elif decl.min_occurs >= 1:
             missing.append(name)
     if missing:
-        raise ValueError(f"{receipt.name}: no value for mandatory field(s) {', '.join(missing)}")
+        raise ValueError(f"{receipt.name}: no value (that fits) for mandatory field(s) {', '.join(missing)}")
     return out
+
+
+def _fits_length(value: str, decl: ElementDecl) -> bool:
+    st = decl.simple_type
+    if st is None:
+        return True
+    size = len(value)
+    if st.length is not None and size != st.length:
+        return False
+    if st.min_length is not None and size < st.min_length:
+        return False
+    return st.max_length is None or size <= st.max_length
 
 
 def format_error_receipt(
