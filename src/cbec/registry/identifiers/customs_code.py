@@ -36,6 +36,7 @@ LENGTH = 10
 """Number of characters of a customs registration code."""
 
 _SEPARATORS = " -"
+_DELETE_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 _MASK_HEAD = 4
 _MASK_TAIL = 4
 
@@ -49,7 +50,7 @@ def compact(number: str) -> str:
     Returns:
         The compact form.
     """
-    return "".join(c for c in number if c not in _SEPARATORS).strip().upper()
+    return number.translate(_DELETE_SEPARATORS).strip().upper()
 
 
 def validate(number: str) -> str:

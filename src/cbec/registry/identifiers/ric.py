@@ -58,7 +58,7 @@ _MASK_TAIL = 4
 
 
 def compact(number: str) -> str:
-    """Return the number without separators, upper-cased (``x`` → ``X``).
+    """Return the number as python-stdnum normalises it: ASCII digits, upper-cased (``x`` → ``X``).
 
     Args:
         number: the ID number as typed.

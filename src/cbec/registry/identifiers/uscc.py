@@ -67,6 +67,7 @@ _WEIGHTS = tuple(pow(3, i, _MODULUS) for i in range(LENGTH - 1))
 _VALUES = {char: value for value, char in enumerate(ALPHABET)}
 _REGION = slice(2, 8)  # positions 3-8: GB/T 2260 administrative division code, digits
 _SEPARATORS = " -"
+_DELETE_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 _MASK_HEAD = 4
 _MASK_TAIL = 4
 
@@ -84,7 +85,7 @@ def compact(number: str) -> str:
         >>> compact(' 91110000-600037341l ')
         '91110000600037341L'
     """
-    return "".join(c for c in number if c not in _SEPARATORS).strip().upper()
+    return number.translate(_DELETE_SEPARATORS).strip().upper()
 
 
 def calc_check_digit(number: str) -> str:
