@@ -94,9 +94,11 @@ class CebMessage:
         records: the business records, in document order.
         base_transfer: ``BaseTransfer`` leaf fields (declarations), None when absent.
         base_subscribe: ``BaseSubscribe`` blocks (0..5).
-        signature: the ``ds:Signature`` element as raw XML bytes (serialised by lxml from the
-            received tree, with the namespace declarations in scope where it stood), kept
-            verbatim for re-insertion; None when unsigned.
+        signature: the ``ds:Signature`` element as raw XML bytes, None when unsigned. It is
+            the received element serialised by lxml, content untouched (whitespace included),
+            carrying the namespace declarations in scope where it stood (e.g. ``xmlns:ceb``), so
+            its ``SignedInfo`` canonicalises (inclusive C14N) exactly as inside the document.
+            Re-inserted as is by the XML builder; travels in JSON as Base64.
         extend_message: the ``ExtendMessage`` element as raw XML bytes, None when absent.
         cop_msg_id: ``TransInfo/CopMsgId`` of the DxpMsg envelope it arrived in, if any.
         source: the parsed tree this message was read from (XML, or XML built from JSON);
