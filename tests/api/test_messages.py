@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from cbec.messages.ceb import build_xml
 from tests.factories import Factory, Filed, ceb311, ceb411, ceb511, make_ric, new_guid
 
 NS = {"ceb": "http://www.chinaport.gov.cn/ceb"}
@@ -245,6 +247,13 @@ def test_personal_data_is_encrypted_at_rest(factory: Factory, client: TestClient
                 dump.append(repr(tuple(row)))
     everything = "\n".join(dump)
     assert buyer not in everything
+    # A refused record's finding names the bad ID number masked, so receipts keep no personal data.
+    bad = "110101199003070000"
+    r = post(client, p.platform, ceb311(p.platform, p.platform, p.payer, order_no="PII0002", buyer_id=bad))
+    [(status, info)] = statuses(r.content)
+    assert status == "-301008"
+    assert bad not in info
+    assert "110***********0000" in info
     assert "13800138000" not in everything
     assert "PII0001" in everything  # the business data is there, in clear
 
@@ -282,3 +291,21 @@ def test_documents_read_back_with_personal_data_masked(factory: Factory, client:
     ).json()["api_key"]
     [clear] = client.get(f"/api/v1/documents/CEB311Message/{key}", headers=_auth(customs)).json()
     assert clear["head"]["buyerIdNumber"] == buyer
+
+
+def test_inventory_without_copno_gets_a_schema_valid_receipt(factory: Factory, client: TestClient) -> None:
+    from cbec.messages.ceb import parse_xml, xsd_findings
+
+    fixtures = Path(__file__).resolve().parents[1] / "messages" / "ceb" / "fixtures"
+    sample = parse_xml((fixtures / "CEB621Message.xml").read_bytes())
+    agent = factory.file("申报企业有限公司", ["agent"])
+    for record in sample.records:
+        record.head.pop("copNo", None)
+        record.head["agentCode"] = agent.customs_code
+    sample.base_transfer["copCode"] = agent.customs_code  # type: ignore[index]
+    body = build_xml(sample)
+    r = post(client, agent, body)
+    receipt = parse_xml(r.content)
+    assert receipt.message_type == "CEB622Message"
+    assert xsd_findings(receipt) == []
+    assert receipt.records[0].head["copNo"] == sample.records[0].head["orderNo"][:20]

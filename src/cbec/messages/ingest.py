@@ -215,7 +215,7 @@ class AccessPoint:
             decisions = self._decide(session, sender, msg, persist=False)
             now = utc_now()
             receipts = [self._receipt_record(session, msg, d, now, persist=False) for d in decisions]
-            return self._render(msg, receipts, fmt, uuid.uuid4().hex.upper())
+            return self._render(msg, receipts, fmt, str(uuid.uuid4()).upper())
         finally:
             session.rollback()
             session.close()
@@ -340,7 +340,7 @@ class AccessPoint:
                         body=receipt,
                     )
                 )
-            answer = self._render(msg, receipt_records, fmt, uuid.uuid4().hex.upper())
+            answer = self._render(msg, receipt_records, fmt, str(uuid.uuid4()).upper())
             message.response_body = self.cipher.encrypt(answer.body, context=message.id.encode())
             audit.record(
                 session,
@@ -536,6 +536,7 @@ class AccessPoint:
         if spec.receipt_type in _RECEIPTS_WITH_PRE_NO:
             # e-port pre-entry number: prefix + date + 9-digit serial (C18), one counter per day.
             extra["preNoSerial"] = next_serial(session, f"preNo:{ceb_time17(now)[:8]}") if persist else 0
+        extra.update(_receipt_fallbacks(spec, d.record))
         return build_receipt(spec, d.record, d.return_status, d.info, now, extra)
 
     def _render(self, msg: CebMessage, receipts: list[dict[str, Any]], fmt: str, guid: str) -> Answer:
@@ -589,6 +590,25 @@ class _Unit:
                 self.session.rollback()
         finally:
             self.session.close()
+
+
+#: A receipt field the XSD makes mandatory that the declaration may leave out.  ``copNo`` falls back to
+#: the order number (cut to C..20); a CEB508 ``billNo`` (post may have none) and a CEB604 ``invtNo``
+#: (customs assigns it later, at 120) are answered with ``无`` ("none"), as the spec does for ``ebpCode``.
+_NONE = "无"
+_COP_NO_MAX = 20
+
+
+def _receipt_fallbacks(spec: MessageSpec, record: CebRecord) -> dict[str, str | int]:
+    head = record.head
+    out: dict[str, str | int] = {}
+    if not head.get("copNo") and spec.name in ("CEB621Message", "CEB623Message", "CEB625Message"):
+        out["copNo"] = (head.get("orderNo") or record.guid or _NONE)[:_COP_NO_MAX]
+    if spec.name == "CEB507Message" and not head.get("billNo"):
+        out["billNo"] = _NONE
+    if spec.name == "CEB603Message" and not head.get("invtNo"):
+        out["invtNo"] = _NONE
+    return out
 
 
 def check_failed_code(spec: MessageSpec) -> str:

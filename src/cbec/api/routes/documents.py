@@ -43,10 +43,18 @@ def get_document(
     live = reading.live_document_id(session, message_type, business_key)
     return [
         DocumentOut(
-            id=d.id, message_type=d.message_type, business_key=d.business_key, record_guid=d.record_guid,
-            app_type=d.app_type, app_status=d.app_status, status=d.status, return_status=d.return_status,
-            live=d.id == live, created_at=d.created_at.isoformat(),
-            head=reading.head_for(caller, d, access_point.cipher), lists=d.lists,
+            id=d.id,
+            message_type=d.message_type,
+            business_key=d.business_key,
+            record_guid=d.record_guid,
+            app_type=d.app_type,
+            app_status=d.app_status,
+            status=d.status,
+            return_status=d.return_status,
+            live=d.id == live,
+            created_at=d.created_at.isoformat(),
+            head=reading.head_for(caller, d, access_point.cipher),
+            lists=d.lists,
         )
         for d in reading.documents_for_key(session, caller, message_type, business_key)
     ]

@@ -33,6 +33,7 @@ from functools import cache
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
+from cbec.kernel.pii import mask_id_number
 from cbec.messages.ceb.catalogue import MessageSpec, SignatureRule, spec_for
 from cbec.messages.ceb.code_tables import CodeTables, load_code_tables
 from cbec.messages.ceb.findings import Finding, FindingCode, finding
@@ -166,8 +167,9 @@ def enterprise_code_rule(
         FindingCode.ENTERPRISE_CODE_INVALID,
         record,
         path,
-        f"{name}={value}，{reason_zh}",
-        f"{name}={value}: {reason_en}",
+        # The number itself is personal data: findings end up in stored receipts and logs, so mask it.
+        f"{name}={mask_id_number(value)}，{reason_zh}",
+        f"{name}={mask_id_number(value)}: {reason_en}",
     )
 
 
@@ -203,8 +205,9 @@ def id_number_rule(
         FindingCode.ID_NUMBER_INVALID,
         record,
         path,
-        f"{name}={value}，{reason_zh}",
-        f"{name}={value}: {reason_en}",
+        # The number itself is personal data: findings end up in stored receipts and logs, so mask it.
+        f"{name}={mask_id_number(value)}，{reason_zh}",
+        f"{name}={mask_id_number(value)}: {reason_en}",
     )
 
 
