@@ -65,6 +65,21 @@ def _start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start")
 
 
+def test_the_acceptance_flow_as_an_outside_client_over_http(settings: Settings, operator_key: str) -> None:
+    """File three enterprises, send 311/411/511 and the duplicate/resend/403/XXE cases over real HTTP."""
+    from tests.api.test_messages import check_three_documents_flow
+    from tests.factories import Factory
+
+    port = _free_port()
+    proc = _start_server(settings, port)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            check_three_documents_flow(Factory(client, operator_key), client)  # type: ignore[arg-type]
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_a_message_answered_200_survives_a_kill(settings: Settings) -> None:
     platform = _file(settings, "平台有限公司", ["ebp", "ebc"])
     payer = _file(settings, "支付有限公司", ["payment"])

@@ -53,6 +53,11 @@ def post(
 def test_three_documents_accepted_duplicate_refused_resend_idempotent(
     factory: Factory, client: TestClient
 ) -> None:
+    check_three_documents_flow(factory, client)
+
+
+def check_three_documents_flow(factory: Factory, client: TestClient) -> None:
+    """The issue's acceptance flow; also run against a live server process in test_durability."""
     p = Parties(factory)
     order_guid = new_guid()
     order = ceb311(p.platform, p.platform, p.payer, order_no="ORDER0001", guid=order_guid)
@@ -92,6 +97,12 @@ def test_three_documents_accepted_duplicate_refused_resend_idempotent(
     assert after["items"] == [] and after["has_more"] is False
     # Another enterprise sees none of them.
     assert client.get(f"/api/v1/receipts?guid={order_guid}", headers=_auth(p.payer.key)).json()["items"] == []
+    # A payment sent with another enterprise's key is refused; an XXE payload gets a 4xx.
+    r = post(client, p.carrier, ceb411(p.payer, p.platform, order_no="ORDER0001"))
+    assert r.status_code == 403
+    xxe = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+    r = post(client, p.platform, xxe)
+    assert 400 <= r.status_code < 500
 
 
 def test_payment_with_another_enterprises_key_is_403(factory: Factory, client: TestClient) -> None:
