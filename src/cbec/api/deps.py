@@ -13,7 +13,7 @@ from cbec.auth.enums import CallerRole
 from cbec.auth.service import Caller
 from cbec.config import Settings, get_settings
 from cbec.errors import AuthError, ErrorCode, PermissionDeniedError
-from cbec.store.session import session_factory
+from cbec.store.session import session_factory, unit_of_work
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -26,15 +26,8 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 def get_session(settings: SettingsDep) -> Iterator[Session]:
     """One unit of work per request: commit when the endpoint returns, roll back on error."""
-    session = session_factory(settings)()
-    try:
+    with unit_of_work(settings) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

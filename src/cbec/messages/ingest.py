@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -63,6 +64,7 @@ from cbec.registry import repository as registry_repo
 from cbec.registry.enums import FilingStatus
 from cbec.registry.models import Enterprise
 from cbec.registry.service import NO_PLATFORM_CODE
+from cbec.store.session import unit_of_work
 
 log = structlog.get_logger()
 
@@ -571,25 +573,8 @@ class AccessPoint:
         out = dump_json(receipt) if fmt == JSON else build_xml(receipt)
         return Answer(200, fmt, out, None, "format_error")
 
-    def _unit(self) -> _Unit:
-        return _Unit(self.sessions)
-
-
-class _Unit:
-    def __init__(self, sessions: Callable[[], Session]) -> None:
-        self.session = sessions()
-
-    def __enter__(self) -> Session:
-        return self.session
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        try:
-            if exc_type is None:
-                self.session.commit()
-            else:
-                self.session.rollback()
-        finally:
-            self.session.close()
+    def _unit(self) -> AbstractContextManager[Session]:
+        return unit_of_work(sessions=self.sessions)
 
 
 #: A receipt field the XSD makes mandatory that the declaration may leave out.  ``copNo`` falls back to

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -45,9 +45,11 @@ def session_factory(settings: Settings | None = None) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on error."""
-    session = session_factory(settings)()
+def unit_of_work(
+    settings: Settings | None = None, *, sessions: Callable[[], Session] | None = None
+) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on error (from ``sessions`` or the settings)."""
+    session = (sessions or session_factory(settings))()
     try:
         yield session
         session.commit()
