@@ -44,7 +44,7 @@ def settings(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Set
     monkeypatch.setenv("CBEC_DATABASE_URL", database_url)
     monkeypatch.setenv("CBEC_ENVIRONMENT", "testing")
     get_settings.cache_clear()
-    yield Settings(database_url=database_url, environment=Environment.testing)
+    yield Settings(database_url=database_url, environment=Environment.testing, embedded_worker=False)
     get_settings.cache_clear()
     engine = get_engine(Settings(database_url=database_url))
     with engine.begin() as conn:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -137,3 +139,73 @@ def ceb511(carrier: Filed, *, order_no: str, logistics_no: str, guid: str | None
 </ceb:LogisticsHead></ceb:Logistics>
 {base_transfer(carrier)}
 </ceb:CEB511Message>""".encode()
+
+
+_SIGNATURE_SAMPLE = Path(__file__).parent / "messages" / "ceb" / "fixtures" / "CEB621Message.xml"
+
+
+def _sample_signature() -> str:
+    """The official CEB621 sample's placeholder signature element (the XSD requires one)."""
+    text = _SIGNATURE_SAMPLE.read_text(encoding="utf-8-sig")
+    start = text.index("<ds:Signature")
+    return text[start : text.index("</ds:Signature>") + len("</ds:Signature>")]
+
+
+def ceb621(
+    agent: Filed,
+    platform: Filed,
+    seller: Filed,
+    carrier: Filed,
+    *,
+    order_no: str,
+    logistics_no: str,
+    guid: str | None = None,
+    buyer_id: str | None = None,
+    qty: str = "2",
+    price: str = "100",
+    gcode: str = "1901101090",
+    trade_mode: str = "9610",
+    freight: str = "10",
+    customs_code: str = "8600",
+) -> bytes:
+    """A CEB621 import inventory of one record and one line matching :func:`ceb311` (infant formula)."""
+    buyer = buyer_id or make_ric(7)
+    total = str(Decimal(qty) * Decimal(price))
+    bonded = trade_mode == "1210"
+    transport = (
+        "<ceb:trafMode>5</ceb:trafMode><ceb:trafNo>MU5034</ceb:trafNo><ceb:voyageNo>20260301</ceb:voyageNo>"
+        "<ceb:billNo>78412345675</ceb:billNo>"
+        if not bonded
+        else "<ceb:trafMode>Y</ceb:trafMode>"
+    )
+    ems = "<ceb:emsNo>T8600W000001</ceb:emsNo>" if bonded else ""
+    area = (
+        f"<ceb:areaCode>{agent.customs_code}</ceb:areaCode><ceb:areaName>{agent.name}</ceb:areaName>"
+        if bonded
+        else ""
+    )
+    record_no = "<ceb:itemRecordNo>1</ceb:itemRecordNo>" if bonded else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<ceb:CEB621Message guid="{guid or new_guid()}" version="1.0" xmlns:ceb="http://www.chinaport.gov.cn/ceb" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<ceb:Inventory><ceb:InventoryHead>
+<ceb:guid>{new_guid()}</ceb:guid><ceb:appType>1</ceb:appType><ceb:appTime>20260301121500</ceb:appTime><ceb:appStatus>2</ceb:appStatus>
+<ceb:orderNo>{order_no}</ceb:orderNo><ceb:ebpCode>{platform.customs_code}</ceb:ebpCode><ceb:ebpName>{platform.name}</ceb:ebpName>
+<ceb:ebcCode>{seller.customs_code}</ceb:ebcCode><ceb:ebcName>{seller.name}</ceb:ebcName>
+<ceb:logisticsNo>{logistics_no}</ceb:logisticsNo><ceb:logisticsCode>{carrier.customs_code}</ceb:logisticsCode><ceb:logisticsName>{carrier.name}</ceb:logisticsName>
+<ceb:copNo>C{order_no[-19:]}</ceb:copNo><ceb:assureCode>{agent.customs_code}</ceb:assureCode>{ems}
+<ceb:ieFlag>I</ceb:ieFlag><ceb:declTime>20260301</ceb:declTime><ceb:customsCode>{customs_code}</ceb:customsCode><ceb:portCode>{customs_code}</ceb:portCode>
+<ceb:buyerIdType>1</ceb:buyerIdType><ceb:buyerIdNumber>{buyer}</ceb:buyerIdNumber><ceb:buyerName>张三</ceb:buyerName><ceb:buyerTelephone>13800138000</ceb:buyerTelephone>
+<ceb:consigneeAddress>浙江省杭州市西湖区文三路1号</ceb:consigneeAddress>
+<ceb:agentCode>{agent.customs_code}</ceb:agentCode><ceb:agentName>{agent.name}</ceb:agentName>{area}
+<ceb:tradeMode>{trade_mode}</ceb:tradeMode>{transport}
+<ceb:country>{"142" if bonded else "309"}</ceb:country><ceb:freight>{freight}</ceb:freight><ceb:insuredFee>0</ceb:insuredFee><ceb:currency>142</ceb:currency>
+<ceb:wrapType>2</ceb:wrapType><ceb:packNo>1</ceb:packNo><ceb:grossWeight>1.2</ceb:grossWeight><ceb:netWeight>1.0</ceb:netWeight>
+</ceb:InventoryHead>
+<ceb:InventoryList><ceb:gnum>1</ceb:gnum>{record_no}<ceb:itemNo>SKU1</ceb:itemNo><ceb:itemName>奶粉</ceb:itemName><ceb:gcode>{gcode}</ceb:gcode>
+<ceb:gname>奶粉</ceb:gname><ceb:gmodel>900g/罐</ceb:gmodel><ceb:barCode>无</ceb:barCode><ceb:country>309</ceb:country><ceb:currency>142</ceb:currency>
+<ceb:qty>{qty}</ceb:qty><ceb:unit>122</ceb:unit><ceb:qty1>{Decimal(qty) * Decimal("0.9")}</ceb:qty1><ceb:unit1>035</ceb:unit1>
+<ceb:price>{price}</ceb:price><ceb:totalPrice>{total}</ceb:totalPrice></ceb:InventoryList>
+</ceb:Inventory>
+{base_transfer(agent)}
+{_sample_signature()}
+</ceb:CEB621Message>""".encode()

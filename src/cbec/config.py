@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
@@ -37,6 +38,16 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///cbec.db"
     #: Message bus; empty = in-process bus (embedded default).
     bus_url: str | None = None
+    #: Run a clearance worker inside ``cbec serve`` (embedded default, no bus URL).
+    embedded_worker: bool = True
+    #: How long an inventory waits for its order, payment and waybill (seconds; the demo shortens it).
+    match_wait_seconds: int = Field(default=86_400, ge=0)
+    #: Placeholder random inspection rate until the risk engine (share of inventories).
+    inspection_rate: Decimal = Field(default=Decimal("0.03"), ge=0, le=1)
+    #: Seed of the random inspection sample.
+    sample_seed: int = 20260101
+    #: Events per clearance batch.
+    worker_batch_size: int = Field(default=500, gt=0)
     #: AES-256-GCM key (Base64 of 32 bytes) for personal data and raw payloads at rest.
     data_key: str = DEVELOPMENT_DATA_KEY
     #: Identifier of ``data_key``, stored beside every ciphertext so keys can be rotated.

@@ -55,6 +55,18 @@ def code_catalogue_markdown() -> str:
         "",
     ]
     out += [
+        "## Clearance reasons (three-document match, goods, limits, inspection)",
+        "",
+        "| code | returnStatus | 中文 | English | reference |",
+        "|---|---|---|---|---|",
+    ]
+    out += [
+        f"| `{c['code']}` | `{c['return_status']}` | {_cell(c['zh'])} | {_cell(c['en'])} | "
+        f"{_cell(c.get('reference', ''))} |"
+        for c in cat["clearance_reasons"]
+    ]
+    out += [
+        "",
         "## Message types",
         "",
         "| message | 中文 | direction | kind | sender roles | receipt | business key | "

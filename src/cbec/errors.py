@@ -62,6 +62,7 @@ class ErrorCode(StrEnum):
     INVALID_CURSOR = "INVALID_CURSOR"
     QUERY_REQUIRED = "QUERY_REQUIRED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 CODES: dict[ErrorCode, CodeInfo] = {
@@ -145,6 +146,7 @@ CODES: dict[ErrorCode, CodeInfo] = {
     ErrorCode.INVALID_CURSOR: CodeInfo(400, "游标无效", "Invalid cursor"),
     ErrorCode.QUERY_REQUIRED: CodeInfo(400, "须提供 guid 或 since 参数", "Give guid or since"),
     ErrorCode.INTERNAL_ERROR: CodeInfo(500, "内部错误，已记录", "Internal error, logged"),
+    ErrorCode.RATE_LIMITED: CodeInfo(429, "请求过于频繁，请稍后再试", "Too many requests, try again later"),
 }
 
 

@@ -47,7 +47,12 @@ def _file(settings: Settings, name: str, roles: list[str]) -> Filed:
 
 
 def _start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CBEC_DATABASE_URL": settings.database_url, "CBEC_ENVIRONMENT": "testing"}
+    env = {
+        **os.environ,
+        "CBEC_DATABASE_URL": settings.database_url,
+        "CBEC_ENVIRONMENT": "testing",
+        "CBEC_EMBEDDED_WORKER": os.environ.get("CBEC_TEST_EMBEDDED_WORKER", "false"),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "cbec.cli.main", "serve", "--port", str(port)],
         env=env,

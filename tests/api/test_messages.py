@@ -232,13 +232,22 @@ def test_check_endpoint_stores_nothing(factory: Factory, client: TestClient) -> 
     )
 
 
-def test_accepted_records_are_published_on_the_bus(factory: Factory, client: TestClient) -> None:
+def test_accepted_records_are_put_on_the_bus(factory: Factory, client: TestClient, settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from cbec.messages.models import OutboxEvent
+    from cbec.store.session import unit_of_work
+
     p = Parties(factory)
     post(client, p.platform, ceb311(p.platform, p.platform, p.payer, order_no="BUS0001"))
-    published = client.app.state.bus.published  # type: ignore[attr-defined]
-    assert [(e.topic, e.payload["business_key"]) for e in published] == [
-        ("messages.accepted", f"{p.platform.customs_code}|BUS0001")
-    ]
+    post(
+        client, p.platform, ceb311(p.platform, p.platform, p.payer, order_no="BUS0001")
+    )  # duplicate: refused
+    with unit_of_work(settings) as session:
+        events = session.scalars(select(OutboxEvent)).all()
+        assert [(e.topic, e.payload["business_key"], e.published_at) for e in events] == [
+            ("messages.accepted", f"{p.platform.customs_code}|BUS0001", None)
+        ]
 
 
 def test_personal_data_is_encrypted_at_rest(factory: Factory, client: TestClient, settings) -> None:  # type: ignore[no-untyped-def]

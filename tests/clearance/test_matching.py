@@ -36,7 +36,9 @@ from cbec.clearance.matching import (
 )
 from cbec.clearance.reasons import ReasonCode
 
-PARAMS = load_match_parameters()
+PACKAGED = load_match_parameters()
+#: The tests exercise every check, including the exact gname comparison that is off by default.
+PARAMS = dataclasses.replace(PACKAGED, gname_must_equal_order_item_name=True)
 
 # --------------------------------------------------------------------------- enterprises
 
@@ -932,7 +934,8 @@ def test_parameter_file_defaults() -> None:
 
 
 def test_parameters_by_date() -> None:
-    assert load_match_parameters(date(2026, 3, 21)) == PARAMS
+    assert load_match_parameters(date(2026, 3, 21)) == PACKAGED
+    assert PACKAGED.gname_must_equal_order_item_name is False  # our reading of "与电子订单一致"
     with pytest.raises(MatchParametersError, match="no value in force"):
         load_match_parameters(date(2018, 12, 31))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
@@ -11,13 +13,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import cbec
-from cbec.api.routes import codes, documents, keys, messages, registry
+from cbec.api.routes import clearance, codes, documents, keys, messages, registry
 from cbec.config import Settings, get_settings
 from cbec.errors import CODES, CbecError, ErrorCode
 from cbec.logging import configure_logging
 from cbec.messages.ingest import AccessPoint
 from cbec.store.session import session_factory
-from cbec.workers.bus import InProcessBus, relay_outbox
+from cbec.workers.runner import build_worker
 
 log = structlog.get_logger()
 
@@ -35,28 +37,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (the process settings by default)."""
     settings = settings or get_settings()
     configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = app.state.worker
+        if settings.bus_url:  # NATS: this process only relays the outbox; `cbec worker` consumes
+            worker.relay_only = True
+            worker.start()
+        elif settings.embedded_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            worker.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="CBEC Zone Platform 跨境电商综试区线上综合服务平台",
         version=cbec.__version__,
         description="One access point for CEB messages, the enterprise registry and receipts.",
     )
     app.state.settings = settings
     sessions = session_factory(settings)
-    bus = InProcessBus()
-    app.state.bus = bus
-
-    def publish() -> None:
-        session = sessions()
-        try:
-            relay_outbox(session, bus)
-            session.commit()
-        except Exception:  # the outbox keeps the events; the next relay publishes them
-            session.rollback()
-            log.exception("bus.relay_failed")
-        finally:
-            session.close()
-
-    app.state.access_point = AccessPoint(settings, sessions, publish)
+    worker = build_worker(settings, sessions)
+    app.state.worker = worker
+    app.state.access_point = AccessPoint(settings, sessions, worker.wake)
 
     @app.exception_handler(CbecError)
     async def _cbec_error(request: Request, exc: CbecError) -> JSONResponse:
@@ -92,6 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": cbec.__version__}
 
-    for module in (registry, keys, messages, documents, codes):
+    for module in (registry, keys, messages, documents, clearance, codes):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cbec.auth import service as auth
 from cbec.auth.enums import CallerRole
+from cbec.cli.tax import tax_app
 from cbec.config import Environment, Settings, get_settings
 from cbec.errors import CbecError
 from cbec.registry import repository as registry_repo
@@ -29,10 +30,19 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(registry_app, name="registry")
 app.add_typer(messages_app, name="messages")
+app.add_typer(tax_app, name="tax")
 
 console = Console()
 err = Console(stderr=True)
 CLI_ACTOR = "cli:admin"
+
+
+@app.callback()
+def _configure() -> None:
+    """Structured logs go to stderr, so that stdout carries only what a command prints."""
+    from cbec.logging import configure_logging
+
+    configure_logging(get_settings())
 
 
 def _fail(exc: CbecError) -> None:
@@ -176,6 +186,156 @@ def codes(markdown: Annotated[bool, typer.Option(help="render docs/error-codes.m
         from cbec.api.routes.codes import code_catalogue
 
         print(json.dumps(code_catalogue(), ensure_ascii=False, indent=2))  # noqa: T201
+
+
+customs_app = typer.Typer(help="Customs actions (海关): inspections, guarantees.", no_args_is_help=True)
+app.add_typer(customs_app, name="customs")
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="process what is queued, then exit")] = False,
+) -> None:
+    """Run a clearance worker (in-process queue, or NATS JetStream when CBEC_BUS_URL is set)."""
+    import signal
+    import threading
+
+    from cbec.store.session import session_factory
+    from cbec.workers.runner import build_worker
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        migrate.upgrade(settings)
+    runner = build_worker(settings, session_factory(settings))
+    if once:
+        runner.drain()
+        runner.sweep()
+        console.print(f"processed {runner.stats.events} event(s); states {runner.stats.states}")
+        runner.stop()
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    runner.start()
+    console.print(
+        f"clearance worker running ({'NATS ' + settings.bus_url if settings.bus_url else 'in-process'})"
+    )
+    stop.wait()
+    runner.stop()
+
+
+@customs_app.command("inspect")
+def customs_inspect(
+    invt_no: Annotated[str, typer.Option(help="清单编号")],
+    result: Annotated[
+        str,
+        typer.Option(
+            help="clean | sent_back | detained_clearance | detained_smuggling | "
+            "detained_legal | detained_other"
+        ),
+    ],
+    note: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Record an inspection result (clean → 800; sent back → 700; detained → 50x)."""
+    from cbec.clearance.enums import InspectionResult
+    from cbec.kernel.dates import utc_now
+    from cbec.store.session import session_factory
+    from cbec.workers.runner import build_worker
+
+    settings = get_settings()
+    engine = build_worker(settings, session_factory(settings)).engine
+    try:
+        outcome = InspectionResult(result)
+    except ValueError:
+        err.print(f"unknown result {result!r}; one of: {', '.join(r.value for r in InspectionResult)}")
+        raise typer.Exit(2) from None
+    try:
+        with unit_of_work(settings) as session:
+            order = engine.inspect(session, invt_no, outcome, note, actor=CLI_ACTOR, now=utc_now())
+            line = f"{order.invt_no}\t{order.state}\t{order.return_status}"
+    except CbecError as exc:
+        _fail(exc)
+    console.print(line)
+
+
+@customs_app.command("guarantee")
+def customs_guarantee(
+    enterprise: Annotated[str, typer.Option(help="USCC or customs code of the collecting agent")],
+    amount: Annotated[str, typer.Option(help="CNY")],
+) -> None:
+    """Lodge a tax guarantee (汇总征税担保) for a collecting agent."""
+    from decimal import Decimal, InvalidOperation
+
+    from cbec.clearance.service import guarantee_for
+
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        err.print(f"not an amount: {amount!r}")
+        raise typer.Exit(2) from None
+    try:
+        with unit_of_work() as session:
+            row = guarantee_for(session, enterprise, value, actor=CLI_ACTOR)
+            line = f"{enterprise}\tamount {row.amount}\tbalance {row.balance}"
+    except CbecError as exc:
+        _fail(exc)
+    console.print(line)
+
+
+@app.command()
+def demo(
+    orders: Annotated[int, typer.Option(help="orders in the demo day")] = 10_000,
+    zone: Annotated[str | None, typer.Option(help="kunming (default), taiyuan or luzhou")] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the generated trade")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """The platform's main job on its database: set up a zone, file ~20 enterprises, clear a day of trade."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from cbec.demo.run import run_demo
+    from cbec.zones import ZoneFileError
+
+    settings = get_settings()
+    try:
+        if as_json:
+            summary = run_demo(settings, orders=orders, zone_name=zone, seed=seed)
+        else:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                console=err,
+            ) as bar:
+                task = bar.add_task("messages", total=None)
+                summary = run_demo(
+                    settings,
+                    orders=orders,
+                    zone_name=zone,
+                    seed=seed,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+    except ZoneFileError as exc:
+        err.print(f"{exc}")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))  # noqa: T201
+        return
+    data = summary.as_dict()
+    console.print(
+        f"[bold]Zone {data['zone']}[/bold]: {data['orders']} orders, {data['messages']} messages "
+        f"in {data['seconds']} s ({data['orders_per_second']} orders/s)"
+    )
+    for state, n in sorted(data["by_state"].items(), key=lambda kv: -kv[1]):
+        console.print(f"  {state:28} {n:7d}")
+    console.print("reasons:")
+    for reason, n in sorted(data["by_reason"].items(), key=lambda kv: -kv[1])[:15]:
+        console.print(f"  {reason[:90]:90} {n:7d}", markup=False)
+    console.print(
+        f"tax collected ¥{data['tax_total']} (sum of assessments ¥{data['tax_sum_of_assessments']}); "
+        f"inspected {data['inspected']} ({data['inspection_rate']})"
+    )
+    console.print(f"database: {settings.database_url} — `cbec serve` shows it")
 
 
 @app.command()

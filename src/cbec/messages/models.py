@@ -109,6 +109,8 @@ class Receipt(Base):
     return_status: Mapped[str] = mapped_column(String(10))
     return_info: Mapped[str] = mapped_column(Text)
     body: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: Set by the engines so an event processed twice never sends a receipt twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
 class OutboxEvent(Base):

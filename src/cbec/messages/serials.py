@@ -42,3 +42,25 @@ def next_serial(session: Session, name: str) -> int:
 
 def current(session: Session, name: str) -> int:
     return int(session.scalar(select(Counter.value).where(Counter.name == name)) or 0)
+
+
+def next_serial_block(session: Session, name: str, count: int) -> range:
+    """``count`` consecutive serials of counter ``name`` reserved in one statement."""
+    if count <= 0:
+        return range(0)
+    bump = (
+        update(Counter)
+        .where(Counter.name == name)
+        .values(value=Counter.value + count)
+        .returning(Counter.value)
+    )
+    result = session.execute(bump).scalar()
+    if result is None:
+        try:
+            with session.begin_nested():
+                session.add(Counter(name=name, value=count))
+            return range(1, count + 1)
+        except IntegrityError:
+            result = session.execute(bump).scalar_one()
+    end = int(result)
+    return range(end - count + 1, end + 1)

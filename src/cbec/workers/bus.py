@@ -1,23 +1,27 @@
-"""The platform's message bus: in-process (embedded default) behind one small interface.
+"""The platform's message bus behind one small interface.
 
-Accepted records are written to the ``outbox`` table in the same transaction as the record;
-:func:`relay_outbox` publishes them after the commit and marks them published, so a crash between
-commit and publish only delays an event (at-least-once), never loses it.  NATS JetStream joins
-behind the same interface with the clearance workers.
+Accepted records are written to the ``outbox`` table in the same transaction as the record, so a
+crash never loses an event.  Two backends deliver them to the clearance workers:
+
+* :class:`OutboxQueue` (embedded default): the outbox table *is* the queue.  A worker claims a
+  batch (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), processes it and marks
+  it done **in the same transaction**, so killing a worker mid-batch loses nothing and doubles
+  nothing.
+* NATS JetStream (``CBEC_BUS_URL=nats://…``): a relay publishes outbox rows with their id as the
+  JetStream message id (server-side dedupe) and workers consume with explicit acks after commit;
+  processing is idempotent, so a redelivery changes nothing.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cbec.kernel.dates import utc_now
 from cbec.messages.models import OutboxEvent
 
 
@@ -31,41 +35,28 @@ class Event:
     payload: dict[str, Any]
 
 
-Handler = Callable[[Event], None]
+class OutboxQueue:
+    """The embedded bus: claim unprocessed outbox rows in id order, mark them done in the same transaction."""
 
+    def claim(self, session: Session, limit: int) -> Sequence[OutboxEvent]:
+        return session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.published_at.is_(None))
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
 
-class Bus(Protocol):
-    def publish(self, event: Event) -> None: ...
+    def done(self, rows: Sequence[OutboxEvent], now: datetime) -> None:
+        for row in rows:
+            row.published_at = now
 
-    def subscribe(self, topic: str, handler: Handler) -> None: ...
+    def pending(self, session: Session) -> int:
+        from sqlalchemy import func
 
-
-class InProcessBus:
-    """Synchronous in-process bus: handlers run in the publisher's thread."""
-
-    def __init__(self) -> None:
-        self._handlers: dict[str, list[Handler]] = defaultdict(list)
-        self._lock = threading.Lock()
-        self.published: list[Event] = []
-
-    def publish(self, event: Event) -> None:
-        with self._lock:
-            self.published.append(event)
-            handlers = list(self._handlers.get(event.topic, ())) + list(self._handlers.get("*", ()))
-        for handler in handlers:
-            handler(event)
-
-    def subscribe(self, topic: str, handler: Handler) -> None:
-        with self._lock:
-            self._handlers[topic].append(handler)
-
-
-def relay_outbox(session: Session, bus: Bus, *, limit: int = 1000) -> int:
-    """Publish unpublished outbox events in id order; returns how many were published."""
-    rows = session.scalars(
-        select(OutboxEvent).where(OutboxEvent.published_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
-    ).all()
-    for row in rows:
-        bus.publish(Event(id=row.id, topic=row.topic, key=row.key, payload=row.payload))
-        row.published_at = utc_now()
-    return len(rows)
+        return int(
+            session.scalar(
+                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+            )
+            or 0
+        )

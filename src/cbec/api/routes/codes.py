@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from cbec.api.deps import CallerDep
+from cbec.clearance.reasons import reason_catalogue
 from cbec.errors import CODES, NotFoundError
 from cbec.errors import ErrorCode as _ErrorCode
 from cbec.messages.ceb import CATALOGUE, FindingCode, json_schemas
@@ -30,6 +31,7 @@ def code_catalogue() -> dict[str, Any]:
             {"code": code.value, "zh": FINDING_TITLES[code][0], "en": FINDING_TITLES[code][1]}
             for code in FindingCode
         ],
+        "clearance_reasons": reason_catalogue(),
         "message_types": [
             {
                 "name": spec.name,

@@ -1,0 +1,266 @@
+"""``cbec demo``: set up a zone, file its enterprises and push a day of trade through the real platform.
+
+Everything goes through the same code paths as production: the access point (``submit_many``, the
+function the HTTP API calls), the outbox, the clearance worker, the inspection service.  Only the
+transport is skipped (no HTTP): the enterprises' messages are handed to the access point in process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from cbec.auth import service as auth
+from cbec.auth.enums import CallerRole
+from cbec.auth.service import Caller
+from cbec.clearance.enums import ClearanceState, InspectionResult
+from cbec.clearance.models import ClearanceOrder
+from cbec.clearance.service import guarantee_for
+from cbec.config import Settings
+from cbec.demo.generator import DemoEnterprise, DemoOrder, demo_enterprises, demo_orders
+from cbec.errors import CbecError
+from cbec.kernel.dates import utc_now
+from cbec.messages.ingest import AccessPoint, Answer, Submission
+from cbec.registry import repository as registry_repo
+from cbec.registry import service as registry
+from cbec.registry.schemas import EnterpriseCreate
+from cbec.store import migrate
+from cbec.store.session import session_factory, unit_of_work
+from cbec.workers.runner import build_worker
+from cbec.zones import load_zone
+
+#: Tax guarantee lodged for each guarantor of the demo (CNY).
+DEMO_GUARANTEE = Decimal("50000000")
+#: Messages per access-point batch.
+CHUNK = 1000
+#: Every n-th inspected inventory is found with a problem (the rest are clean).
+FINDING_EVERY = 10
+
+ProgressHook = Callable[[int, int], None]
+
+
+@dataclass
+class DemoSummary:
+    zone: str
+    orders: int
+    messages: int
+    seconds: float
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_reason: dict[str, int] = field(default_factory=dict)
+    by_expected: dict[str, dict[str, int]] = field(default_factory=dict)
+    tax_total: str = "0.00"
+    tax_sum_of_assessments: str = "0.00"
+    inspected: int = 0
+    inspection_rate: str = "0"
+    orders_per_second: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "zone": self.zone,
+            "orders": self.orders,
+            "messages": self.messages,
+            "seconds": round(self.seconds, 2),
+            "orders_per_second": round(self.orders_per_second, 1),
+            "by_state": self.by_state,
+            "by_reason": self.by_reason,
+            "by_expected": self.by_expected,
+            "tax_total": self.tax_total,
+            "tax_sum_of_assessments": self.tax_sum_of_assessments,
+            "inspected": self.inspected,
+            "inspection_rate": self.inspection_rate,
+        }
+
+
+def _file_enterprises(settings: Settings, enterprises: list[DemoEnterprise]) -> dict[str, Caller]:
+    """File (or find) every demo enterprise; lodge guarantees; return a caller per enterprise key."""
+    callers: dict[str, Caller] = {}
+    ordered = sorted(enterprises, key=lambda e: e.overseas)  # agents before the sellers they file
+    with unit_of_work(settings) as session:
+        for e in ordered:
+            filing = registry_repo.by_code(session, e.customs_code)
+            if filing is None:
+                filing = registry.file_enterprise(
+                    session,
+                    EnterpriseCreate(
+                        uscc=e.uscc,
+                        customs_code=e.customs_code,
+                        name=e.name,
+                        name_en=e.name_en,
+                        roles=list(e.roles),
+                        dxp_id=e.dxp_id,
+                        contact_name=e.contact_name,
+                        contact_phone=e.contact_phone,
+                        address=e.address,
+                        park=e.park,
+                        country=e.country,
+                        overseas=e.overseas,
+                        agent_code=e.agent_code,
+                    ),
+                    actor="demo",
+                )
+                if e.has_tax_guarantee:
+                    guarantee_for(session, e.customs_code, DEMO_GUARANTEE, actor="demo")
+            row, _key = auth.create_key(
+                session,
+                name=f"{e.name} (demo)",
+                role=CallerRole.enterprise,
+                enterprise=filing,
+                created_by="demo",
+            )
+            callers[e.key] = Caller(
+                key_id=row.id, name=e.name, role=CallerRole.enterprise, enterprise_id=filing.id
+            )
+    return callers
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    orders: int = 10_000,
+    zone_name: str | None = None,
+    seed: int = 1,
+    now: datetime | None = None,
+    progress: ProgressHook | None = None,
+) -> DemoSummary:
+    """Run one demo day and return its summary."""
+    migrate.upgrade(settings)
+    zone = load_zone(zone_name)
+    started = time.perf_counter()
+    now = now or utc_now()
+    enterprises = demo_enterprises(zone)
+    callers = _file_enterprises(settings, enterprises)
+    sessions = session_factory(settings)
+    worker = build_worker(settings, sessions)
+    access_point = AccessPoint(settings, sessions)
+    generated = list(demo_orders(zone, enterprises, n=orders, seed=seed, now=now))
+    sync_refusals: dict[str, Counter[str]] = {}
+    pending: list[tuple[DemoOrder, Submission]] = []
+    sent = 0
+    total_messages = sum(len(o.messages()) for o in generated)
+
+    def flush() -> None:
+        nonlocal sent
+        answers = access_point.submit_many([s for _o, s in pending])
+        for (order, _s), answer in zip(pending, answers, strict=True):
+            for code in _negative_statuses(answer):
+                sync_refusals.setdefault(order.order_no, Counter())[code] += 1
+        sent += len(pending)
+        pending.clear()
+        worker.drain()
+        if progress is not None:
+            progress(sent, total_messages)
+
+    for order in generated:
+        for _message_type, sender, body in order.messages():
+            pending.append((order, Submission(callers[sender.key], body, "application/xml")))
+        if len(pending) >= CHUNK:
+            flush()
+    if pending:
+        flush()
+    # The day is over: sets still incomplete are refused (the demo's wait is the rest of the day).
+    worker.engine.settings = type(worker.engine.settings)(
+        match_wait=timedelta(0),
+        inspection_rate=worker.engine.settings.inspection_rate,
+        sample_seed=worker.engine.settings.sample_seed,
+    )
+    worker.sweep()
+    inspected = _record_inspections(settings, worker)
+    elapsed = time.perf_counter() - started
+    summary = _summarise(settings, zone.key, generated, sync_refusals, total_messages, elapsed, inspected)
+    worker.stop()
+    return summary
+
+
+def _negative_statuses(answer: Answer | CbecError) -> list[str]:
+    if isinstance(answer, CbecError):
+        return [str(answer.code)]
+    text = answer.body.decode("utf-8", errors="replace")
+    out = []
+    for part in text.split("<returnStatus>")[1:]:
+        status = part.split("</returnStatus>", 1)[0]
+        if status.startswith("-"):
+            out.append(status)
+    return out
+
+
+def _record_inspections(settings: Settings, worker: Any) -> int:
+    """Customs records a result for every inspected inventory: most clean, every tenth detained."""
+    with unit_of_work(settings) as session:
+        invt_nos = session.scalars(
+            select(ClearanceOrder.invt_no)
+            .where(ClearanceOrder.state == ClearanceState.inspecting.value)
+            .order_by(ClearanceOrder.invt_no)
+        ).all()
+    for i, invt_no in enumerate(invt_nos, start=1):
+        result = InspectionResult.detained_other if i % FINDING_EVERY == 0 else InspectionResult.clean
+        with unit_of_work(settings) as session:
+            worker.engine.inspect(
+                session, invt_no or "", result, "演示查验", actor="demo-customs", now=utc_now()
+            )
+    return len(invt_nos)
+
+
+def _summarise(
+    settings: Settings,
+    zone: str,
+    generated: list[DemoOrder],
+    sync_refusals: dict[str, Counter[str]],
+    messages: int,
+    elapsed: float,
+    inspected: int,
+) -> DemoSummary:
+    summary = DemoSummary(zone=zone, orders=len(generated), messages=messages, seconds=elapsed)
+    with unit_of_work(settings) as session:
+        rows = {
+            (o.ebp_code, o.order_no): o
+            for o in session.scalars(
+                select(ClearanceOrder).where(ClearanceOrder.order_no.in_([g.order_no for g in generated]))
+            )
+        }
+        tax_total = Decimal(
+            session.scalar(
+                select(func.coalesce(func.sum(ClearanceOrder.tax_total), 0)).where(
+                    ClearanceOrder.state.in_([ClearanceState.released.value, ClearanceState.closed.value]),
+                    ClearanceOrder.order_no.in_([g.order_no for g in generated]),
+                )
+            )
+            or 0
+        )
+    assessed = Decimal(0)
+    seen: set[tuple[str, str]] = set()
+    for g in generated:
+        key = (g.platform.customs_code, g.order_no)
+        row = rows.get(key)
+        refusals = sync_refusals.get(g.order_no)
+        if key in seen:  # a duplicate set of an order already counted: refused at the access point
+            state, reason = "refused_at_access_point", ",".join(sorted(refusals or {"DUPLICATE"}))
+        elif row is None:
+            state, reason = "refused_at_access_point", ",".join(sorted(refusals or {"NO_INVENTORY"}))
+        else:
+            state = row.state
+            reason = row.return_status or ""
+            if row.findings:
+                reason = ",".join(sorted({f["code"] for f in row.findings}))
+            if (
+                state in (ClearanceState.released.value, ClearanceState.closed.value)
+                and row.tax_total is not None
+            ):
+                assessed += row.tax_total
+        seen.add(key)
+        summary.by_state[state] = summary.by_state.get(state, 0) + 1
+        summary.by_reason[f"{state}:{reason}"] = summary.by_reason.get(f"{state}:{reason}", 0) + 1
+        bucket = summary.by_expected.setdefault(g.expected.value, {})
+        bucket[state] = bucket.get(state, 0) + 1
+    summary.tax_total = f"{tax_total:.2f}"
+    summary.tax_sum_of_assessments = f"{assessed:.2f}"
+    summary.inspected = inspected
+    summary.inspection_rate = f"{Decimal(inspected) / Decimal(max(len(generated), 1)):.4f}"
+    summary.orders_per_second = len(generated) / elapsed if elapsed else 0.0
+    return summary
