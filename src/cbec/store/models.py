@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cbec.audit.models import AuditEvent
 from cbec.auth.models import ApiKey
+from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
@@ -15,12 +16,17 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "ClearanceEvent",
+    "ClearanceOrder",
     "Counter",
     "Document",
     "DocumentKey",
     "Enterprise",
     "EnterpriseChange",
+    "Guarantee",
+    "GuaranteeEntry",
     "Message",
+    "QuotaLedger",
     "OutboxEvent",
     "RawMessage",
     "Receipt",
