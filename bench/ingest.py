@@ -20,6 +20,7 @@ from tests.factories import Filed, ceb311, make_customs_code, make_uscc  # noqa:
 from cbec.auth import service as auth  # noqa: E402
 from cbec.auth.enums import CallerRole  # noqa: E402
 from cbec.config import Environment, Settings  # noqa: E402
+from cbec.logging import configure_logging  # noqa: E402
 from cbec.messages.ceb import field_findings, parse_xml, xsd_findings  # noqa: E402
 from cbec.messages.ingest import AccessPoint, Submission  # noqa: E402
 from cbec.registry import service as registry  # noqa: E402
@@ -46,7 +47,8 @@ def _file(settings: Settings, name: str, roles: list[str]) -> tuple[Filed, auth.
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     url = sys.argv[2] if len(sys.argv) > 2 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"  # noqa: PLR2004
-    settings = Settings(database_url=url, environment=Environment.testing)
+    settings = Settings(database_url=url, environment=Environment.testing, log_level="WARNING")
+    configure_logging(settings)
     migrate.upgrade(settings)
     platform, caller = _file(settings, "平台", ["ebp", "ebc"])
     payer, _ = _file(settings, "支付", ["payment"])

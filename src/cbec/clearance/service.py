@@ -149,8 +149,43 @@ class ClearanceEngine:
         batch.prefetch_for_evaluation()
         for order in stale:
             batch.evaluate(order, timed_out=True)
+        self._settle(batch, now)
         batch.finish()
         return batch.result
+
+    def _settle(self, batch: _Batch, now: datetime, limit: int = 1000) -> None:
+        """汇总征税: released inventories past the return window are settled and closed (899).
+
+        The collecting agent pays the batch between day 31 and day 45 after release
+        (regulation.md §1.3, [S]); the platform closes the inventory, marks the e-tax bill
+        summarised (CEB818 status 2) and restores the guarantee balance once the tax is paid —
+        recorded here as paid at settlement, the payment itself being outside the platform."""
+        due = now - self.rules.return_window
+        orders = batch.session.scalars(
+            select(ClearanceOrder)
+            .where(ClearanceOrder.state == ClearanceState.released.value, ClearanceOrder.released_at < due)
+            .order_by(ClearanceOrder.released_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not orders:
+            return
+        docs = batch.load_documents([o.inventory_doc_id or "" for o in orders])
+        for order in orders:
+            batch.touched[(order.ebp_code, order.order_no)] = order
+            inventory = docs.get(order.inventory_doc_id or "")
+            batch.transition(
+                order,
+                ClearanceState.closed,
+                CLOSED_STATUS,
+                "[Code:2700;Desc:结关（汇总征税已结算）]",
+                actor=_ACTOR,
+            )
+            if inventory is not None:
+                batch.inventory_receipt(order, inventory, CLOSED_STATUS, "[Code:2700;Desc:结关]")
+                batch.tax_status(order, inventory, "2", "电子税单已汇总")
+            if order.tax_total:
+                batch.settle_guarantee(order)
 
     def inspect(
         self,
@@ -848,6 +883,22 @@ class _Batch:
                 "order_id": order.id,
                 "at": self.now,
                 "kind": "debit",
+                "amount": order.tax_total,
+            }
+        )
+
+    def settle_guarantee(self, order: ClearanceOrder) -> None:
+        """The batch tax is paid: the guarantee balance is restored by the order's tax."""
+        guarantor = self.enterprise(order.assure_code or "")
+        if guarantor is None or not order.tax_total:
+            return
+        self._debits[guarantor.id] = self._debits.get(guarantor.id, Decimal(0)) - order.tax_total
+        self._entries.append(
+            {
+                "enterprise_id": guarantor.id,
+                "order_id": order.id,
+                "at": self.now,
+                "kind": "settled",
                 "amount": order.tax_total,
             }
         )
