@@ -2,7 +2,7 @@
 
 Pure and deterministic (a seed and ``now`` in, bytes out); see :mod:`cbec.demo.generator`. The
 product catalogue and the dated legal figures it is shaped by are data files in this package
-(``catalogue.csv``, ``parameters.yaml``; :mod:`cbec.demo.catalogue`).
+(``catalogue.csv``; :mod:`cbec.demo.catalogue`), and the legal figures from the tax parameters.
 """
 
 from __future__ import annotations

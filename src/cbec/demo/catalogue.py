@@ -6,9 +6,9 @@ health food, wine, clothing, shoes, bags, toys, electronics, watches, kitchenwar
 seen), transaction and legal units, price ranges and net weights, plus one deliberately off-list
 line (tobacco) used by the ``off_list_goods`` fault.
 
-``parameters.yaml`` holds the dated legal figures (single and annual limits, the 70% rule,
-consumption-tax rates and the 高档化妆品 threshold) with their references; :func:`demo_parameters`
-picks the values in force on a day.
+:func:`demo_parameters` reads the legal figures in force on a day (single and annual limits, the
+70% rule, consumption-tax rates and the 高档化妆品 threshold) from the platform's one dated tax
+parameter tree (``cbec.tax``), so the demo follows the same law as the tax engine.
 """
 
 from __future__ import annotations
@@ -21,9 +21,6 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import yaml
 
 __all__ = ["CONSUMPTION_TAX_KINDS", "DemoParameters", "Product", "demo_parameters", "load_catalogue"]
 
@@ -136,7 +133,7 @@ def load_catalogue() -> tuple[Product, ...]:
 
 @dataclass(frozen=True)
 class DemoParameters:
-    """Legal figures in force on one day (``parameters.yaml``).
+    """Legal figures in force on one day (from the ``cbec.tax`` parameter tree).
 
     Attributes:
         single_transaction_limit: 单次交易限值 (CNY).
@@ -156,41 +153,25 @@ class DemoParameters:
 
 
 @cache
-def _parameter_file() -> dict[str, Any]:
-    text = resources.files(__package__ or "cbec.demo").joinpath("parameters.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise ValueError("parameters.yaml: expected a mapping")
-    return data
-
-
-def _value_on(name: str, day: date) -> Decimal:
-    entry = _parameter_file().get(name)
-    if not isinstance(entry, dict) or not isinstance(entry.get("values"), list):
-        raise ValueError(f"parameters.yaml: {name} has no values")
-    found: Decimal | None = None
-    for item in sorted(entry["values"], key=lambda v: v["since"]):
-        if not isinstance(item.get("reference"), str) or not item["reference"]:
-            raise ValueError(f"parameters.yaml: {name} since {item['since']} has no reference")
-        if item["since"] <= day:
-            found = Decimal(str(item["value"]))
-    if found is None:
-        raise ValueError(f"parameters.yaml: {name} has no value in force on {day.isoformat()}")
-    return found
-
-
-@cache
 def demo_parameters(day: date) -> DemoParameters:
-    """The legal figures in force on ``day``.
+    """The legal figures in force on ``day``, read from the platform's one tax parameter tree.
+
+    The demo shapes realistic orders by the same law the tax engine applies (``cbec.tax``
+    parameters: limits, the 70% rule, consumption-tax rates and thresholds), never a copy of it.
 
     Raises:
-        ValueError: a parameter has no value in force on that day.
+        ParameterNotInForceError: a parameter has no value in force on that day.
     """
+    from cbec.tax import load_parameters
+
+    p = load_parameters().at(day)
     return DemoParameters(
-        single_transaction_limit=_value_on("single_transaction_limit", day),
-        annual_limit_per_person=_value_on("annual_limit_per_person", day),
-        retail_import_tax_share=_value_on("retail_import_tax_share", day),
-        cosmetics_consumption_tax_rate=_value_on("cosmetics_consumption_tax_rate", day),
-        cosmetics_threshold_per_ml=_value_on("cosmetics_threshold_per_ml", day),
-        wine_consumption_tax_rate=_value_on("wine_consumption_tax_rate", day),
+        single_transaction_limit=p.decimal("tax.retail_import.single_transaction_limit"),
+        annual_limit_per_person=p.decimal("tax.retail_import.annual_limit_per_person"),
+        retail_import_tax_share=p.decimal("tax.retail_import.vat_and_consumption_tax_share"),
+        cosmetics_consumption_tax_rate=p.decimal("tax.consumption_tax.high_end_cosmetics.rate"),
+        cosmetics_threshold_per_ml=p.decimal(
+            "tax.consumption_tax.high_end_cosmetics.price_threshold_per_ml_or_g"
+        ),
+        wine_consumption_tax_rate=p.decimal("tax.consumption_tax.other_alcoholic_drinks.rate"),
     )
