@@ -330,10 +330,14 @@ class _Batch:
             ],
         )
         order_nos = sorted({no for _ebp, no in keys})
+        platforms = sorted({ebp for ebp, _no in keys})
         for start in range(0, len(order_nos), 500):
             for order in self.session.scalars(
                 select(ClearanceOrder)
-                .where(ClearanceOrder.order_no.in_(order_nos[start : start + 500]))
+                .where(  # both columns, so the (ebp_code, order_no) unique index serves the lookup
+                    ClearanceOrder.ebp_code.in_(platforms),
+                    ClearanceOrder.order_no.in_(order_nos[start : start + 500]),
+                )
                 .with_for_update()
             ):
                 if (order.ebp_code, order.order_no) in keys:

@@ -211,7 +211,9 @@ class _Lookups:
         guids = {guid for _sender, guid in keys if guid}
         if not guids:
             return
-        for row in self.session.scalars(select(Message).where(Message.guid.in_(guids))):
+        senders = {sender for sender, _guid in keys if sender}
+        query = select(Message).where(Message.sender_enterprise_id.in_(senders), Message.guid.in_(guids))
+        for row in self.session.scalars(query):
             if (row.sender_enterprise_id, row.guid) in keys:
                 self.previous[(row.sender_enterprise_id, row.guid)] = row
 

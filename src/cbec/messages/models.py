@@ -102,7 +102,7 @@ class Receipt(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), index=True)
     message_guid: Mapped[str] = mapped_column(String(64), index=True)
-    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+    document_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"), index=True)
     recipient_enterprise_id: Mapped[str] = mapped_column(String(36))
     receipt_type: Mapped[str] = mapped_column(String(20))
     record_guid: Mapped[str | None] = mapped_column(String(64))
