@@ -1,0 +1,1 @@
+"""Tests of export clearance (cbec.exports)."""

@@ -1,0 +1,1 @@
+"""Tests of the export tax records (cbec.tax.export)."""
