@@ -85,7 +85,24 @@ def test_the_acceptance_flow_as_an_outside_client_over_http(settings: Settings, 
         proc.wait()
 
 
-def test_a_message_answered_200_survives_a_kill(settings: Settings) -> None:
+@pytest.fixture
+def own_database(settings: Settings, tmp_path: Path) -> Settings:
+    """On SQLite the killed server gets a database file of its own, apart from the suite's shared one."""
+    if not settings.is_sqlite:
+        return settings
+    own = Settings(
+        database_url=f"sqlite:///{tmp_path / 'killed.db'}",
+        environment=settings.environment,
+        embedded_worker=False,
+    )
+    from cbec.store import migrate
+
+    migrate.upgrade(own)
+    return own
+
+
+def test_a_message_answered_200_survives_a_kill(own_database: Settings) -> None:
+    settings = own_database
     platform = _file(settings, "平台有限公司", ["ebp", "ebc"])
     payer = _file(settings, "支付有限公司", ["payment"])
     buyer = make_ric(555)

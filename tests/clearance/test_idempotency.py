@@ -103,38 +103,18 @@ def _fully_returned(zone: Zone) -> OrderSpec:
     [
         pytest.param(
             _waiting_inventory,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="service.py _Batch.route_inventory appends the 'waiting' event on every delivery of "
-                "the inventory while the set is incomplete",
-            ),
             id="waiting inventory",
         ),
         pytest.param(
             _arrived_and_signed,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="service.py _Batch.arrival (CEB711) and the CEB513 branch of _Batch.route append "
-                "ARRIVED / S events and move arrived_at / signed_at on every delivery",
-            ),
             id="arrival and sign-off",
         ),
         pytest.param(
             _cancelled,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="service.py _Batch.cancel answers a redelivered CEB623 of a cancelled order with a new "
-                "CEB624 100 CANCEL_STATE receipt (dedupe key ans:<doc>:100) after its 399",
-            ),
             id="cancel",
         ),
         pytest.param(
             _fully_returned,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="service.py _Batch.refund answers a redelivered CEB625 of a returned order with a new "
-                "CEB626 100 REFUND_STATE receipt after its 399",
-            ),
             id="full return",
         ),
     ],
@@ -148,11 +128,6 @@ def test_replaying_after_sale_and_incomplete_events_changes_nothing(
     assert zone.snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py _Batch.route_inventory appends a 'waiting' event per delivery: an inventory delivered "
-    "twice in one batch shows twice in the history",
-)
 def test_an_inventory_delivered_twice_in_one_batch_shows_once_in_the_history(zone: Zone) -> None:
     spec = zone.send_set(zone.spec(), skip=("inventory",))
     zone.send(*zone.documents(spec)["inventory"])
@@ -169,11 +144,6 @@ def test_an_inventory_delivered_twice_in_one_batch_shows_once_in_the_history(zon
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py _Batch.refund re-applies a redelivered partial return: the order stays released, so the "
-    "guarantee is credited again and the quota reversed again (balance ends above the lodged amount)",
-)
 def test_replaying_a_partial_return_credits_the_guarantee_once(zone: Zone) -> None:
     spec = zone.send_set(zone.spec())
     zone.refund(spec, zone.order(spec.order_no).invt_no or "", {1: "1"})

@@ -104,11 +104,6 @@ def test_other_inspection_results(inspected: Zone, result: str, state: str, stat
     assert inspected.quota_used(spec.buyer_id) == Decimal(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py ClearanceEngine.inspect: an inventory sent back or detained keeps its CEB816 e-tax bill "
-    "'generated' (status 1); unlike a cancel of the same inspecting inventory, no CEB818 status 3 voids it",
-)
 def test_a_detained_inventorys_tax_bill_is_voided(inspected: Zone) -> None:
     spec, invt_no = _inspecting(inspected)
     assert _inspect(inspected, invt_no, "detained_smuggling")[0] == 200

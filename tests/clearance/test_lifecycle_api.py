@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import pytest
-
 from tests.clearance.support import Line, Zone, auth
 
 
@@ -104,11 +102,6 @@ def test_a_refused_order_shows_every_finding(zone: Zone) -> None:
     assert life["history"][-1]["info"].startswith("[Code:GOODS_NOT_ON_POSITIVE_LIST;")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.py: ClearanceOrder.parties is filled only in _Batch.evaluate, so while an order waits for its "
-    "documents none of its parties (e.g. the agent that declared the inventory) can read it (lifecycle.py _may_read)",
-)
 def test_the_declaring_agent_reads_its_waiting_order(zone: Zone) -> None:
     spec = zone.send_set(zone.spec(), skip=("waybill",))
     status, body = _get(zone, spec.order_no, zone.agent.key)

@@ -51,6 +51,10 @@ class ClearanceOrder(IdMixin, Base):
     vat: Mapped[Decimal | None] = mapped_column(Money)
     consumption_tax: Mapped[Decimal | None] = mapped_column(Money)
     tax_total: Mapped[Decimal | None] = mapped_column(Money)
+    #: Tax given back to the guarantee (returns, cancellation) or settled; never more than ``tax_total``.
+    tax_credited: Mapped[Decimal | None] = mapped_column(Money)
+    #: Quantities returned so far per line (``gnum`` → qty), so later returns see what is left.
+    returned_qty: Mapped[dict[str, str] | None] = mapped_column(JSONType)
     #: Amount counted against the buyer's annual limit (0 once reversed).
     quota_used: Mapped[Decimal | None] = mapped_column(Money)
     quota_year: Mapped[int | None] = mapped_column(Integer)

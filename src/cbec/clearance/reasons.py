@@ -418,10 +418,10 @@ def reason_catalogue() -> list[dict[str, str]]:
 
 
 class ReasonFinding(Protocol):
-    """Anything with a reason code and a Chinese message (e.g. ``matching.MatchFinding``)."""
+    """Anything with a stable code and a Chinese message (``matching.MatchFinding``, export findings …)."""
 
     @property
-    def code(self) -> ReasonCode: ...
+    def code(self) -> StrEnum: ...
 
     @property
     def message_zh(self) -> str: ...

@@ -18,7 +18,7 @@ carries a dedupe key.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,6 +29,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from cbec.clearance import adapters
+from cbec.clearance.batch import DocumentBatch
 from cbec.clearance.enums import ClearanceState, InspectionResult
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
 from cbec.clearance.receipts import (
@@ -38,7 +39,6 @@ from cbec.clearance.receipts import (
     RELEASED,
     Outgoing,
     declaration_receipt,
-    store,
 )
 from cbec.errors import CbecError, ErrorCode, InvalidInputError, NotFoundError
 from cbec.kernel.crypto import DataCipher, is_encrypted_token
@@ -61,6 +61,8 @@ INVENTORY = "CEB621Message"
 CANCEL = "CEB623Message"
 REFUND = "CEB625Message"
 ARRIVAL = "CEB711Message"
+
+_FEN = Decimal("0.01")
 
 #: Inventory numbers are reserved in blocks (one counter update per block; gaps are allowed).
 _INVT_BLOCK = 64
@@ -219,23 +221,19 @@ class ClearanceEngine:
             batch.transition(order, state, result.return_status, text, actor=actor)
             batch.inventory_receipt(order, inventory, result.return_status, text)
             batch.reverse_quota(order)
+            batch.tax_status(order, inventory, "3", "电子税单作废（查验异常）")
         batch.finish()
         return order
 
 
-class _Batch:
-    """The working set of one transaction."""
+class _Batch(DocumentBatch):
+    """The working set of one import-clearance transaction."""
 
     def __init__(self, session: Session, engine: ClearanceEngine, now: datetime) -> None:
-        self.session = session
+        super().__init__(session, now)
         self.engine = engine
-        self.now = now
         self.touched: dict[tuple[str, str], ClearanceOrder] = {}
-        self.outgoing: list[Outgoing] = []
-        self.docs: dict[str, Document] = {}
         self.result = BatchResult()
-        self._enterprises: dict[str, Enterprise | None] = {}
-        self._senders: dict[str, str] = {}
         self._live: dict[tuple[str, str], str | None] = {}
         self._pre_nos: dict[str, str | None] = {}
         self._quota: dict[tuple[str, int], QuotaLedger] = {}
@@ -244,22 +242,9 @@ class _Batch:
         self._debits: dict[str, Decimal] = {}
         self._entries: list[dict[str, Any]] = []
         self._invt_serials: dict[str, Iterator[int]] = {}
-
-    def enterprise(self, code: str) -> Enterprise | None:
-        """A filing by either code, cached for the batch."""
-        code = code.strip().upper()
-        if code not in self._enterprises:
-            self._enterprises[code] = registry_repo.by_code(self.session, code) if code else None
-        return self._enterprises[code]
+        self._answered: set[str] = set()
 
     # -- loading -----------------------------------------------------------------------------------
-
-    def load_documents(self, ids: Iterable[str]) -> dict[str, Document]:
-        wanted = [i for i in dict.fromkeys(ids) if i and i not in self.docs]
-        if wanted:
-            for d in self.session.scalars(select(Document).where(Document.id.in_(wanted))):
-                self.docs[d.id] = d
-        return self.docs
 
     def live_document(self, message_type: str, key: str) -> str | None:
         if (message_type, key) not in self._live:
@@ -421,9 +406,11 @@ class _Batch:
             if (order.logistics_code, order.logistics_no) == (logistics_code, logistics_no):
                 return order
         found = self.session.scalars(
-            select(ClearanceOrder).where(
+            select(ClearanceOrder)
+            .where(
                 ClearanceOrder.logistics_code == logistics_code, ClearanceOrder.logistics_no == logistics_no
             )
+            .with_for_update()
         ).first()
         if found is not None:
             self.touched[(found.ebp_code, found.order_no)] = found
@@ -455,15 +442,11 @@ class _Batch:
                 self.ack(document)
         elif kind == INVENTORY:
             self.route_inventory(document, live)
-        elif kind == CANCEL and live:
-            self.cancel(document)
-        elif kind == REFUND and live:
-            self.refund(document)
-        elif kind == ARRIVAL and live:
-            self.arrival(document)
+        elif kind in (CANCEL, REFUND, ARRIVAL) and live and not self.already_answered(document):
+            {CANCEL: self.cancel, REFUND: self.refund, ARRIVAL: self.arrival}[kind](document)
         elif kind == WAYBILL_STATUS and live:
             order = self.order_by_logistics(head["logisticsCode"], head["logisticsNo"])
-            if order is not None:
+            if order is not None and order.signed_at is None:
                 order.signed_at = self.now
                 self.event(order, order.state, "S", "运单已签收", actor=_ACTOR)
 
@@ -476,7 +459,9 @@ class _Batch:
             order.inventory_doc_id = None
             order.waiting_since = None
             return
+        newly_linked = order.inventory_doc_id != document.id
         order.inventory_doc_id = document.id
+        order.parties = sorted(set(order.parties or []) | set(document.parties or []))
         order.trade_mode = head.get("tradeMode")
         order.logistics_code = head.get("logisticsCode")
         order.logistics_no = head.get("logisticsNo")
@@ -488,7 +473,8 @@ class _Batch:
             order.order_doc_id = self.live_document(ORDER, f"{head['ebpCode']}|{head['orderNo']}")
         if order.waybill_doc_id is None and order.logistics_code and order.logistics_no:
             order.waybill_doc_id = self.live_document(WAYBILL, f"{order.logistics_code}|{order.logistics_no}")
-        self.event(order, ClearanceState.waiting, "2", "清单已接收，等待三单对碰", actor=_ACTOR)
+        if newly_linked:
+            self.event(order, ClearanceState.waiting, "2", "清单已接收，等待三单对碰", actor=_ACTOR)
 
     def pre_no_of(self, document: Document) -> str | None:
         if document.id in self._pre_nos:
@@ -646,11 +632,15 @@ class _Batch:
         order.quota_year = year
         return True
 
-    def reverse_quota(self, order: ClearanceOrder, share: Decimal = Decimal(1)) -> None:
-        """Give (a share of) the counted amount back to the buyer's year."""
+    def reverse_quota(self, order: ClearanceOrder) -> None:
+        """Give everything still counted back to the buyer's year."""
+        self.reverse_quota_amount(order, order.quota_used or Decimal(0))
+
+    def reverse_quota_amount(self, order: ClearanceOrder, amount: Decimal) -> None:
+        """Give ``amount`` (at most what is still counted) back to the buyer's year."""
         if not order.quota_used or order.buyer_hash is None or order.quota_year is None:
             return
-        amount = (order.quota_used * share).quantize(Decimal("0.01"))
+        amount = min(amount, order.quota_used)
         row = self.quota_row(order.buyer_hash, order.quota_year)
         if row is not None:
             row.used = row.used - amount
@@ -754,13 +744,6 @@ class _Batch:
             )
         )
 
-    def sender_of(self, document: Document) -> str:
-        if document.message_id in self._senders:
-            return self._senders[document.message_id]
-        message = self.session.get(Message, document.message_id)
-        assert message is not None
-        return message.sender_enterprise_id
-
     def inventory_receipt(self, order: ClearanceOrder, inventory: Document, status: str, info: str) -> None:
         """CEB622 to the agent, the seller and the platform."""
         head = inventory.head
@@ -860,18 +843,9 @@ class _Batch:
         )
 
     def flush_receipts(self) -> None:
-        if not self.outgoing:
-            return
-        guids = dict(
-            self.session.execute(
-                select(Message.id, Message.guid).where(
-                    Message.id.in_({o.document.message_id for o in self.outgoing})
-                )
-            ).all()
-        )
-        store(self.session, self.outgoing, guids)
-        self.result.receipts += sum(len(set(o.recipients)) for o in self.outgoing)
-        self.outgoing = []
+        before = self.receipts_sent
+        super().flush_receipts()
+        self.result.receipts += self.receipts_sent - before
 
     # -- guarantee, cancel, return, arrival ------------------------------------------------------------
 
@@ -894,23 +868,33 @@ class _Batch:
     def settle_guarantee(self, order: ClearanceOrder) -> None:
         """The batch tax is paid: the guarantee balance is restored by the order's tax."""
         guarantor = self.enterprise(order.assure_code or "")
-        if guarantor is None or not order.tax_total:
+        owed = self.tax_outstanding(order)
+        if guarantor is None or not owed:
             return
-        self._debits[guarantor.id] = self._debits.get(guarantor.id, Decimal(0)) - order.tax_total
+        self._debits[guarantor.id] = self._debits.get(guarantor.id, Decimal(0)) - owed
+        order.tax_credited = (order.tax_credited or Decimal(0)) + owed
         self._entries.append(
             {
                 "enterprise_id": guarantor.id,
                 "order_id": order.id,
                 "at": self.now,
                 "kind": "settled",
-                "amount": order.tax_total,
+                "amount": owed,
             }
         )
 
+    def tax_outstanding(self, order: ClearanceOrder) -> Decimal:
+        """Tax debited at release and not yet credited back or settled."""
+        if order.released_at is None or not order.tax_total:
+            return Decimal(0)
+        return max(order.tax_total - (order.tax_credited or Decimal(0)), Decimal(0))
+
     def credit_guarantee(self, order: ClearanceOrder, amount: Decimal) -> None:
+        """Give ``amount`` of an order's debited tax back to the guarantee (returns, cancellations)."""
         guarantor = self.enterprise(order.assure_code or "")
         if guarantor is None or not amount:
             return
+        order.tax_credited = (order.tax_credited or Decimal(0)) + amount
         self.session.execute(
             update(Guarantee)
             .where(Guarantee.enterprise_id == guarantor.id)
@@ -944,8 +928,8 @@ class _Batch:
         inventory = self.load_documents([order.inventory_doc_id or ""])[order.inventory_doc_id or ""]
         was_released = order.state == ClearanceState.released
         self.reverse_quota(order)
-        if was_released and order.tax_total:
-            self.credit_guarantee(order, order.tax_total)
+        if was_released:
+            self.credit_guarantee(order, self.tax_outstanding(order))
         self.transition(
             order, ClearanceState.cancelled, "399", "[Code:CANCELLED;Desc:撤单审结]", actor=_ACTOR
         )
@@ -963,23 +947,47 @@ class _Batch:
             return
         inventory = self.load_documents([order.inventory_doc_id or ""])[order.inventory_doc_id or ""]
         original = {int(line["gnum"]): line for line in inventory.lists.get("InventoryList", [])}
-        share_value = Decimal(0)
-        total_value = sum((Decimal(line["totalPrice"]) for line in original.values()), Decimal(0))
+        # appType 2 changes the earlier application: its quantities replace what was returned so far.
+        replaces = document.head.get("appType") == "2"
+        returned = {} if replaces else {int(k): Decimal(v) for k, v in (order.returned_qty or {}).items()}
         for line in document.lists.get("InvtRefundList", []):
-            source = original.get(int(line["gnum"]))
-            if source is None or Decimal(line["qty"]) > Decimal(source["qty"]):
-                self.answer(document, "100", f"[Code:REFUND_LINE;Desc:退货项{line['gnum']}超出原清单]")
+            gnum, qty = int(line["gnum"]), Decimal(line["qty"])
+            source = original.get(gnum)
+            total = returned.get(gnum, Decimal(0)) + qty
+            if source is None or total > Decimal(source["qty"]):
+                self.answer(
+                    document, "100", f"[Code:REFUND_LINE;Desc:退货项{line['gnum']}超出原清单未退数量]"
+                )
                 return
-            share_value += Decimal(source["totalPrice"]) * Decimal(line["qty"]) / Decimal(source["qty"])
-        share = (share_value / total_value) if total_value else Decimal(1)
-        self.reverse_quota(order, share)
-        if order.tax_total:
-            self.credit_guarantee(order, (order.tax_total * share).quantize(Decimal("0.01")))
-        state = ClearanceState.returned if share >= 1 else ClearanceState.released
+            returned[gnum] = total
+        order.returned_qty = {str(k): str(v) for k, v in sorted(returned.items())}
+        total_value = sum((Decimal(x["totalPrice"]) for x in original.values()), Decimal(0))
+        returned_value = sum(
+            (
+                Decimal(original[g]["totalPrice"]) * q / Decimal(original[g]["qty"])
+                for g, q in returned.items()
+            ),
+            Decimal(0),
+        )
+        everything_back = all(returned.get(g, Decimal(0)) >= Decimal(x["qty"]) for g, x in original.items())
+        share = Decimal(1) if everything_back or not total_value else returned_value / total_value
+        # Targets for everything returned so far; what was already given back is not given twice.
+        tax_total, counted = order.tax_total or Decimal(0), order.taxable_price or Decimal(0)
+        tax_target = tax_total if everything_back else (tax_total * share).quantize(_FEN)
+        quota_target = counted if everything_back else (counted * share).quantize(_FEN)
+        self.credit_guarantee(
+            order,
+            max(
+                min(tax_target - (order.tax_credited or Decimal(0)), self.tax_outstanding(order)), Decimal(0)
+            ),
+        )
+        already_reversed = counted - (order.quota_used or Decimal(0))
+        self.reverse_quota_amount(order, max(quota_target - already_reversed, Decimal(0)))
+        state = ClearanceState.returned if everything_back else ClearanceState.released
         self.transition(
             order, state, "399", f"[Code:RETURNED;Desc:退货审结，退货比例{share:.4f}]", actor=_ACTOR
         )
-        if share >= 1:
+        if everything_back:
             self.tax_status(order, inventory, "3", "电子税单作废")
         self.answer(document, "399", "退货审结")
 
@@ -988,29 +996,24 @@ class _Batch:
         code = document.head.get("logisticsCode", "")
         for line in document.lists.get("DeliveryList", []):
             order = self.order_by_logistics(code, line.get("logisticsNo", ""))
-            if order is not None:
+            if order is not None and order.arrived_at is None:
                 order.arrived_at = self.now
                 self.event(order, order.state, "ARRIVED", "运抵监管场所（入库明细单）", actor=_ACTOR)
         self.answer(document, ENTERED, "入库明细单已入库")
 
-    def answer(self, document: Document, status: str, info: str) -> None:
-        self.outgoing.append(
-            declaration_receipt(
-                document,
-                status,
-                info,
-                self.now,
-                recipients=(self.sender_of(document),),
-                dedupe=f"ans:{document.id}:{status}",
-                extra=_answer_extra(self.session, document, self.now),
-            )
+    def answer(self, document: Document, status: str, info: str) -> None:  # type: ignore[override]
+        self._answered.add(document.id)
+        super().answer(document, status, info, dedupe=f"ans:{document.id}")
+
+    def already_answered(self, document: Document) -> bool:
+        """A cancel, return or arrival document is acted on once: its answer is the proof."""
+        if document.id in self._answered:
+            return True
+        sender = self.sender_of(document)
+        return (
+            self.session.scalar(select(Receipt.id).where(Receipt.dedupe_key == f"ans:{document.id}:{sender}"))
+            is not None
         )
-
-
-def _answer_extra(session: Session, document: Document, now: datetime) -> dict[str, str | int]:
-    extra: dict[str, str | int] = dict(receipt_fallbacks(_spec(document.message_type), _record(document)))
-    extra["preNoSerial"] = next_serial(session, f"preNo:{ceb_time17(now)[:8]}")
-    return extra
 
 
 def _spec(message_type: str) -> Any:

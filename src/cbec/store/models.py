@@ -5,6 +5,14 @@ from __future__ import annotations
 from cbec.audit.models import AuditEvent
 from cbec.auth.models import ApiKey
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
+from cbec.exports.models import (
+    ExportEvent,
+    ExportOrder,
+    ExportSummary,
+    ExportTaxEntry,
+    OverseasStockMove,
+    OverseasWarehouse,
+)
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
@@ -23,11 +31,17 @@ __all__ = [
     "DocumentKey",
     "Enterprise",
     "EnterpriseChange",
+    "ExportEvent",
+    "ExportOrder",
+    "ExportSummary",
+    "ExportTaxEntry",
     "Guarantee",
     "GuaranteeEntry",
     "Message",
     "QuotaLedger",
     "OutboxEvent",
+    "OverseasStockMove",
+    "OverseasWarehouse",
     "RawMessage",
     "Receipt",
     "metadata",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from cbec.clearance.service import BatchResult, ClearanceEngine, EngineSettings
 from cbec.config import Settings
+from cbec.exports.service import ExportEngine
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import utc_now
 from cbec.messages.ingest import ACCEPTED_TOPIC
@@ -54,6 +55,7 @@ class ClearanceWorker:
         sweep_every: float = 5.0,
     ) -> None:
         self.engine = engine
+        self.exports = ExportEngine()
         self.sessions = sessions
         self.queue = OutboxQueue()
         self.batch_size = batch_size
@@ -87,6 +89,7 @@ class ClearanceWorker:
                 return 0
             events = [r.payload for r in rows if r.topic == ACCEPTED_TOPIC]
             result = self.engine.process(session, events, now)
+            self.exports.process(session, events, now)
             self.queue.done(rows, now)
         self.stats.add(result)
         return len(rows)
@@ -111,7 +114,10 @@ class ClearanceWorker:
         if not deliveries:
             return 0
         with unit_of_work(sessions=self.sessions) as session:
-            result = self.engine.process(session, [payload for payload, _msg in deliveries], utc_now())
+            payloads = [payload for payload, _msg in deliveries]
+            now = utc_now()
+            result = self.engine.process(session, payloads, now)
+            self.exports.process(session, payloads, now)
         self.nats.ack([msg for _payload, msg in deliveries])  # only after the commit
         self.stats.add(result)
         return len(deliveries)

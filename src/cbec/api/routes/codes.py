@@ -10,6 +10,7 @@ from cbec.api.deps import CallerDep
 from cbec.clearance.reasons import reason_catalogue
 from cbec.errors import CODES, NotFoundError
 from cbec.errors import ErrorCode as _ErrorCode
+from cbec.exports.reasons import export_reason_catalogue
 from cbec.messages.ceb import CATALOGUE, FindingCode, json_schemas
 from cbec.messages.ceb.findings import FINDING_TITLES
 from cbec.messages.receipt_codes import RECEIPT_CODES
@@ -31,7 +32,7 @@ def code_catalogue() -> dict[str, Any]:
             {"code": code.value, "zh": FINDING_TITLES[code][0], "en": FINDING_TITLES[code][1]}
             for code in FindingCode
         ],
-        "clearance_reasons": reason_catalogue(),
+        "clearance_reasons": reason_catalogue() + export_reason_catalogue(),
         "message_types": [
             {
                 "name": spec.name,
