@@ -188,6 +188,39 @@ def codes(markdown: Annotated[bool, typer.Option(help="render docs/error-codes.m
         print(json.dumps(code_catalogue(), ensure_ascii=False, indent=2))  # noqa: T201
 
 
+export_app = typer.Typer(help="Exports (出口): summary declaration.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("summarize")
+def export_summarize(
+    consignor: Annotated[str, typer.Option(help="收发货人 (ebcCode)")],
+    month: Annotated[str, typer.Option(help="YYYY-MM (release month)")],
+    summary_flag: Annotated[str, typer.Option(help="1 by consignor, 2 by consignor + producer/seller")] = "1",
+    item_name_flag: Annotated[str | None, typer.Option(help="1 by enterprise goods name")] = None,
+) -> None:
+    """汇总申报: merge a consignor's released 9610 (B) inventories of a month into declarations (CEB792)."""
+    from cbec.exports.service import _ExportBatch
+    from cbec.exports.summarising import summarize_month
+    from cbec.kernel.dates import utc_now
+
+    with unit_of_work() as session:
+        batch = _ExportBatch(session, utc_now())
+        result, findings = summarize_month(
+            batch, consignor, month, summary_flag=summary_flag, item_name_flag=item_name_flag
+        )
+        batch.finish()
+        out = {
+            "sumNo": result.sum_no if result else None,
+            "late": result.late if result else None,
+            "declarations": result.declarations if result else [],
+            "findings": [f.as_dict() for f in findings],
+        }
+    print(json.dumps(out, ensure_ascii=False, indent=2, default=str))  # noqa: T201
+    if result is None:
+        raise typer.Exit(1)
+
+
 customs_app = typer.Typer(help="Customs actions (海关): inspections, guarantees.", no_args_is_help=True)
 app.add_typer(customs_app, name="customs")
 
@@ -284,7 +317,10 @@ def customs_guarantee(
 
 @app.command()
 def demo(
-    orders: Annotated[int, typer.Option(help="orders in the demo day")] = 10_000,
+    orders: Annotated[int, typer.Option(help="import orders in the demo day")] = 10_000,
+    exports: Annotated[
+        int | None, typer.Option(help="export shipments (default: a tenth of --orders)")
+    ] = None,
     zone: Annotated[str | None, typer.Option(help="kunming (default), taiyuan or luzhou")] = None,
     seed: Annotated[int, typer.Option(help="random seed of the generated trade")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
@@ -298,7 +334,7 @@ def demo(
     settings = get_settings()
     try:
         if as_json:
-            summary = run_demo(settings, orders=orders, zone_name=zone, seed=seed)
+            summary = run_demo(settings, orders=orders, exports=exports, zone_name=zone, seed=seed)
         else:
             with Progress(
                 TextColumn("{task.description}"),
@@ -330,11 +366,19 @@ def demo(
         console.print(f"  {state:28} {n:7d}")
     console.print("reasons:")
     for reason, n in sorted(data["by_reason"].items(), key=lambda kv: -kv[1])[:15]:
-        console.print(f"  {reason[:90]:90} {n:7d}", markup=False)
+        console.print(f"  {reason[:60]:60} {n:7d}", markup=False)
     console.print(
         f"tax collected ¥{data['tax_total']} (sum of assessments ¥{data['tax_sum_of_assessments']}); "
         f"inspected {data['inspected']} ({data['inspection_rate']})"
     )
+    export_figures = data.get("exports") or {}
+    if export_figures:
+        console.print(
+            f"exports: {export_figures['shipments']} shipments by mode {export_figures['by_trade_mode']}, "
+            f"states {export_figures['by_state']}; {export_figures['summarised_inventories']} inventories in "
+            f"{export_figures['summary_declarations']} summary declarations; "
+            f"{export_figures['register_entries']} 无票免税 register entries"
+        )
     console.print(f"database: {settings.database_url} — `cbec serve` shows it")
 
 

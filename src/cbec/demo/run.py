@@ -26,7 +26,7 @@ from cbec.clearance.service import guarantee_for
 from cbec.config import Settings
 from cbec.demo.generator import DemoEnterprise, DemoOrder, demo_enterprises, demo_orders
 from cbec.errors import CbecError
-from cbec.kernel.dates import utc_now
+from cbec.kernel.dates import SHANGHAI, utc_now
 from cbec.messages.ingest import AccessPoint, Answer, Submission
 from cbec.registry import repository as registry_repo
 from cbec.registry import service as registry
@@ -44,6 +44,7 @@ CHUNK = 1000
 FINDING_EVERY = 10
 
 ProgressHook = Callable[[int, int], None]
+_EXPORT_SEED_OFFSET = 1_000_003
 
 
 @dataclass
@@ -60,6 +61,7 @@ class DemoSummary:
     inspected: int = 0
     inspection_rate: str = "0"
     orders_per_second: float = 0.0
+    exports: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +77,7 @@ class DemoSummary:
             "tax_sum_of_assessments": self.tax_sum_of_assessments,
             "inspected": self.inspected,
             "inspection_rate": self.inspection_rate,
+            "exports": self.exports,
         }
 
 
@@ -124,6 +127,7 @@ def run_demo(
     settings: Settings,
     *,
     orders: int = 10_000,
+    exports: int | None = None,
     zone_name: str | None = None,
     seed: int = 1,
     now: datetime | None = None,
@@ -172,15 +176,122 @@ def run_demo(
     )
     worker.sweep()
     inspected = _record_inspections(settings, worker)
+    export_figures = _run_exports(
+        settings,
+        zone,
+        enterprises,
+        callers,
+        access_point,
+        worker,
+        n=orders // 10 if exports is None else exports,
+        seed=seed,
+        now=now,
+    )
     elapsed = time.perf_counter() - started
     summary = _summarise(settings, zone.key, generated, sync_refusals, total_messages, elapsed, inspected)
+    summary.exports = export_figures
     worker.stop()
     return summary
 
 
+def _run_exports(
+    settings: Settings,
+    zone: Any,
+    enterprises: list[DemoEnterprise],
+    callers: dict[str, Caller],
+    access_point: AccessPoint,
+    worker: Any,
+    *,
+    n: int,
+    seed: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """A day of exports (9610 parcels, some 9710 B2B, 9810 stock to two overseas warehouses), then the
+    month-end summary declaration of every consignor."""
+    from cbec.demo.exports import OVERSEAS_WAREHOUSES, demo_export_orders
+    from cbec.exports.models import ExportOrder, ExportTaxEntry, OverseasWarehouse
+    from cbec.exports.service import _ExportBatch
+    from cbec.exports.summarising import summarize_month
+
+    if n <= 0:
+        return {}
+    # Another seed than the imports': both generators draw message guids from their seed, and one
+    # enterprise (a platform, a carrier) sends both kinds, so equal seeds would reuse guids.
+    shipments = list(demo_export_orders(zone, enterprises, n=n, seed=seed + _EXPORT_SEED_OFFSET, now=now))
+    with unit_of_work(settings) as session:  # the 9810 consignors file their overseas warehouses
+        for s in shipments:
+            w = s.overseas_warehouse
+            if (
+                w is None
+                or session.scalars(select(OverseasWarehouse).where(OverseasWarehouse.code == w.key)).first()
+            ):
+                continue
+            owner = registry_repo.by_code(session, s.consignor.customs_code)
+            if owner is not None:
+                session.add(
+                    OverseasWarehouse(
+                        code=w.key,
+                        name=w.name,
+                        owner_enterprise_id=owner.id,
+                        country=w.country,
+                        address=w.address,
+                        operator=w.name_en,
+                    )
+                )
+                session.flush()
+    items = [
+        Submission(callers[sender.key], body, "application/xml")
+        for s in shipments
+        for _t, sender, body in s.messages()
+    ]
+    refused: dict[str, int] = {}
+    for i in range(0, len(items), CHUNK):
+        for answer in access_point.submit_many(items[i : i + CHUNK]):
+            for code in _negative_statuses(answer):
+                refused[code] = refused.get(code, 0) + 1
+            if isinstance(answer, Answer) and answer.outcome == "format_error":
+                refused["CEB900"] = refused.get("CEB900", 0) + 1
+        worker.drain()
+    months = sorted({s.departed_at.astimezone(SHANGHAI).strftime("%Y-%m") for s in shipments})
+    consignors = sorted({s.consignor.customs_code for s in shipments})
+    declarations = 0
+    with unit_of_work(settings) as session:
+        batch = _ExportBatch(session, utc_now())
+        for month in months:
+            for consignor in consignors:
+                result, _findings = summarize_month(batch, consignor, month)
+                if result is not None:
+                    declarations += len(result.declarations)
+        batch.finish()
+    with unit_of_work(settings) as session:
+        numbers = [s.order_no for s in shipments]
+        rows = session.scalars(select(ExportOrder).where(ExportOrder.order_no.in_(numbers))).all()
+        by_state: dict[str, int] = {}
+        by_mode: dict[str, int] = {}
+        for r in rows:
+            by_state[r.state] = by_state.get(r.state, 0) + 1
+            by_mode[r.trade_mode or "?"] = by_mode.get(r.trade_mode or "?", 0) + 1
+        summarised = sum(1 for r in rows if r.sum_no)
+        register = session.scalar(
+            select(func.count())
+            .select_from(ExportTaxEntry)
+            .where(ExportTaxEntry.invt_no.in_([r.invt_no for r in rows if r.invt_no]))
+        )
+    return {
+        "shipments": len(shipments),
+        "refused_at_access_point": refused,
+        "by_state": by_state,
+        "by_trade_mode": by_mode,
+        "summarised_inventories": summarised,
+        "summary_declarations": declarations,
+        "register_entries": int(register or 0),
+        "overseas_warehouses": [w.key for w in OVERSEAS_WAREHOUSES],
+    }
+
+
 def _negative_statuses(answer: Answer | CbecError) -> list[str]:
     if isinstance(answer, CbecError):
-        return [str(answer.code)]
+        return [f"{answer.code}:{answer.data}"[:120]]
     text = answer.body.decode("utf-8", errors="replace")
     out = []
     for part in text.split("<returnStatus>")[1:]:

@@ -74,9 +74,11 @@ class ExportEngine:
                 document = docs.get(event["document_id"])
                 if document is not None and event.get("status", "accepted") != "deleted":
                     batch.route(document)
-            for order in list(batch.touched.values()):
-                if order.state == "waiting" and order.inventory_doc_id:
-                    batch.evaluate(order)
+                    # Export documents follow one another (arrival, departure): decide as soon as the
+                    # set is complete, so a later document in the same batch finds the inventory decided.
+                    for order in list(batch.touched.values()):
+                        if order.state == "waiting" and order.inventory_doc_id:
+                            batch.evaluate(order)
             batch.finish()
         return len(mine)
 
