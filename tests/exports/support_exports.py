@@ -169,6 +169,12 @@ class ExportZone:
         with self.db() as s:
             return s.scalars(select(ExportOrder).where(ExportOrder.order_no == order_no)).one()
 
+    def order_of(self, ebc_code: str, order_no: str) -> ExportOrder:
+        with self.db() as s:
+            return s.scalars(
+                select(ExportOrder).where(ExportOrder.ebc_code == ebc_code, ExportOrder.order_no == order_no)
+            ).one()
+
     def receipts(self, message_type: str | None = None, *, to: DemoEnterprise | None = None) -> list[Receipt]:
         with self.db() as s:
             query = select(Receipt).order_by(Receipt.id)
