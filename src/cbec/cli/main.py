@@ -319,7 +319,7 @@ def customs_guarantee(
 def demo(
     orders: Annotated[int, typer.Option(help="import orders in the demo day")] = 10_000,
     exports: Annotated[
-        int | None, typer.Option(help="export shipments (default: a tenth of --orders)")
+        int | None, typer.Option(help="export shipments (default: a twentieth of --orders)")
     ] = None,
     zone: Annotated[str | None, typer.Option(help="kunming (default), taiyuan or luzhou")] = None,
     seed: Annotated[int, typer.Option(help="random seed of the generated trade")] = 1,

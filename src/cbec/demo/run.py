@@ -183,7 +183,7 @@ def run_demo(
         callers,
         access_point,
         worker,
-        n=orders // 10 if exports is None else exports,
+        n=orders // 20 if exports is None else exports,
         seed=seed,
         now=now,
     )
