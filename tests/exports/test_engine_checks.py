@@ -157,3 +157,17 @@ def test_an_order_of_another_consignor_leaves_the_inventory_waiting(
     assert zone.order_of(retail.consignor.customs_code, retail.order_no).state == "waiting"
     assert zone.order_of(other, retail.order_no).state == "waiting"
     assert not [r for r in zone.receipts("CEB604Message") if r.return_status in ("100", "120")]
+
+    # When the wait is over the sweep refuses it, naming the missing order.
+    from datetime import timedelta
+
+    from cbec.exports.service import sweep_exports
+    from cbec.kernel.dates import utc_now
+    from cbec.store.session import unit_of_work
+
+    with unit_of_work(zone.settings) as session:
+        assert sweep_exports(session, utc_now() + timedelta(seconds=1), timedelta(0)) >= 1
+    refused = [r for r in zone.receipts("CEB604Message") if r.return_status == "100"]
+    assert len({r.document_id for r in refused}) == 1  # one inventory, one receipt per recipient
+    assert ExportReason.EXPORT_ORDER_MISSING.value in refused[0].return_info
+    assert zone.order_of(retail.consignor.customs_code, retail.order_no).state == "refused"

@@ -14,7 +14,7 @@ a decided inventory is not decided again and every receipt carries a dedupe key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -81,6 +81,26 @@ class ExportEngine:
                             batch.evaluate(order)
             batch.finish()
         return len(mine)
+
+
+def sweep_exports(session: Session, now: datetime, wait: timedelta) -> int:
+    """Refuse export inventories still missing their order or waybill after the wait (named)."""
+    batch = _ExportBatch(session, now)
+    stale = session.scalars(
+        select(ExportOrder)
+        .where(
+            ExportOrder.state == "waiting",
+            ExportOrder.inventory_doc_id.is_not(None),
+            ExportOrder.updated_at < now - wait,
+        )
+        .with_for_update(skip_locked=True)
+    ).all()
+    with session.no_autoflush:
+        for order in stale:
+            batch.touched[(order.ebc_code, order.order_no)] = order
+            batch.evaluate(order, timed_out=True)
+        batch.finish()
+    return len(stale)
 
 
 class _ExportBatch(DocumentBatch):
@@ -215,12 +235,12 @@ class _ExportBatch(DocumentBatch):
 
     # -- decisions -----------------------------------------------------------------------------------
 
-    def evaluate(self, order: ExportOrder) -> None:
-        if order.order_doc_id is None or order.waybill_doc_id is None:
-            return  # waits; the order and waybill may still come
-        docs = self.load([order.order_doc_id, order.waybill_doc_id, order.inventory_doc_id or ""])
+    def evaluate(self, order: ExportOrder, *, timed_out: bool = False) -> None:
+        if (order.order_doc_id is None or order.waybill_doc_id is None) and not timed_out:
+            return  # waits; the order and waybill may still come (the sweep ends the wait)
+        docs = self.load([order.order_doc_id or "", order.waybill_doc_id or "", order.inventory_doc_id or ""])
         inventory = docs[order.inventory_doc_id or ""]
-        ordered, waybill = docs[order.order_doc_id], docs[order.waybill_doc_id]
+        ordered, waybill = docs.get(order.order_doc_id or ""), docs.get(order.waybill_doc_id or "")
         codes = {inventory.head.get(f, "").strip().upper() for f in checks.PARTY_ROLES}
         parties = {
             code: checks.Party(frozenset(e.roles), e.status)
@@ -229,9 +249,9 @@ class _ExportBatch(DocumentBatch):
         }
         order.parties = sorted({e.id for c in codes if c and (e := self.enterprise(c)) is not None})
         findings = checks.check_export_set(
-            ordered.head,
-            ordered.lists.get("OrderList", []),
-            waybill.head,
+            ordered.head if ordered else None,
+            ordered.lists.get("OrderList", []) if ordered else [],
+            waybill.head if waybill else None,
             inventory.head,
             inventory.lists.get("InventoryList", []),
             parties,
@@ -260,8 +280,6 @@ class _ExportBatch(DocumentBatch):
         lines = inventory.lists.get("InventoryList", [])
         if order.trade_mode in REGISTER_TRADE_MODES:
             self.register(order, inventory, lines)
-        if order.trade_mode == OVERSEAS_WAREHOUSE_MODE:
-            self.stock_in(order, lines)
 
     def new_invt_no(self, customs_code: str) -> str:
         """Export inventory number: 4-digit customs + 4-digit year + ``E`` + serial (C..20, ceb.md §1.1)."""
@@ -344,19 +362,20 @@ class _ExportBatch(DocumentBatch):
             inventory = self.load([order.inventory_doc_id or ""]).get(order.inventory_doc_id or "")
             if inventory is not None:
                 self.inventory_receipt(order, inventory, CLOSED, "[Code:2700;Desc:离境结关]")
+                if order.trade_mode == OVERSEAS_WAREHOUSE_MODE:
+                    # 9810: the goods left China for the overseas warehouse; its stock counts them now.
+                    self.stock_in(order, inventory.lists.get("InventoryList", []))
         self.answer(document, ENTERED, "离境单已入库")
 
     def cancel(self, document: Document) -> None:
         """CEB605 撤销: an accepted or released inventory may be cancelled before its goods depart."""
         order = self.by_invt_no(document.head.get("invtNo", ""))
-        if order is None or order.state not in ("accepted", "released", "waiting"):
+        if order is None or order.state not in ("accepted", "released"):
             code = ExportReason.EXPORT_CANCEL_STATE
             self.answer(document, REFUSED, f"[Code:{code.value};Desc:{code.zh}]")
             return
         self.transition(order, "cancelled", CONCLUDED, "[Code:CANCELLED;Desc:撤销审结]")
         self.session.execute(delete(ExportTaxEntry).where(ExportTaxEntry.invt_no == order.invt_no))
-        if order.trade_mode == OVERSEAS_WAREHOUSE_MODE:
-            self.reverse_stock(order, "cancel")
         self.answer(document, CONCLUDED, "撤销审结")
 
     def return_application(self, document: Document) -> None:
@@ -368,6 +387,8 @@ class _ExportBatch(DocumentBatch):
             return
         self.transition(order, "returned", CONCLUDED, "[Code:RETURNED;Desc:退货审结]")
         self.session.execute(delete(ExportTaxEntry).where(ExportTaxEntry.invt_no == order.invt_no))
+        if order.trade_mode == OVERSEAS_WAREHOUSE_MODE and order.departed_at is not None:
+            self.reverse_stock(order, "return")
         self.answer(document, CONCLUDED, "退货申请审结")
 
     def reverse_stock(self, order: ExportOrder, reason: str) -> None:

@@ -123,8 +123,12 @@ class ClearanceWorker:
         return len(deliveries)
 
     def sweep(self) -> None:
+        from cbec.exports.service import sweep_exports
+
         with unit_of_work(sessions=self.sessions) as session:
-            self.stats.add(self.engine.sweep(session, utc_now()))
+            now = utc_now()
+            self.stats.add(self.engine.sweep(session, now))
+            sweep_exports(session, now, self.engine.settings.match_wait)
         self._last_sweep = time.monotonic()
 
     def drain(self) -> None:
