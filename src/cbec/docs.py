@@ -65,6 +65,10 @@ def code_catalogue_markdown() -> str:
         f"{_cell(c.get('reference', ''))} |"
         for c in cat["clearance_reasons"]
     ]
+    out += ["", "## Tax, goods and summary findings", "", "| code | 中文 | English |", "|---|---|---|"]
+    out += [
+        f"| `{c['code']}` | {_cell(c['zh'])} | {_cell(c['en'])} |" for c in cat["tax_and_summary_findings"]
+    ]
     out += [
         "",
         "## Message types",

@@ -11,9 +11,12 @@ from cbec.clearance.reasons import reason_catalogue
 from cbec.errors import CODES, NotFoundError
 from cbec.errors import ErrorCode as _ErrorCode
 from cbec.exports.reasons import export_reason_catalogue
+from cbec.exports.summary import SummaryFindingCode
 from cbec.messages.ceb import CATALOGUE, FindingCode, json_schemas
 from cbec.messages.ceb.findings import FINDING_TITLES
 from cbec.messages.receipt_codes import RECEIPT_CODES
+from cbec.tax import GoodsFindingCode, IssueCode
+from cbec.tax.export import ExportTaxFindingCode
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue 目录"])
 
@@ -33,6 +36,11 @@ def code_catalogue() -> dict[str, Any]:
             for code in FindingCode
         ],
         "clearance_reasons": reason_catalogue() + export_reason_catalogue(),
+        "tax_and_summary_findings": [
+            {"code": code.value, "zh": code.zh, "en": code.en}
+            for enum in (IssueCode, GoodsFindingCode, ExportTaxFindingCode, SummaryFindingCode)
+            for code in enum
+        ],
         "message_types": [
             {
                 "name": spec.name,
