@@ -1,0 +1,1 @@
+"""Risk control: features, rules, scoring, sampling, the learned model and the public benchmark."""
