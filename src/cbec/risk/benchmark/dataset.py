@@ -23,6 +23,7 @@ __all__ = [
     "KcsSplits",
     "default_data_dir",
     "load_kcs",
+    "read_mapped_csv",
     "read_split",
 ]
 
@@ -138,3 +139,52 @@ def load_kcs(data_dir: Path | str | None = None, *, limit: int | None = None) ->
     base = Path(data_dir) if data_dir is not None else default_data_dir()
     parts: Sequence[list[KcsRow]] = [read_split(base / SPLIT_FILES[s], limit=limit) for s in SPLIT_FILES]
     return KcsSplits(*parts)
+
+
+_FIELDS = {
+    "declaration_id": "Declaration ID",
+    "date": "Date",
+    "office_id": "Office ID",
+    "process_type": "Process Type",
+    "import_type": "Import Type",
+    "import_use": "Import Use",
+    "payment_type": "Payment Type",
+    "mode_of_transport": "Mode of Transport",
+    "declarant_id": "Declarant ID",
+    "importer_id": "Importer ID",
+    "seller_id": "Seller ID",
+    "courier_id": "Courier ID",
+    "hs6": "HS6 Code",
+    "country_of_departure": "Country of Departure",
+    "country_of_origin": "Country of Origin",
+    "tax_rate": "Tax Rate",
+    "tax_type": "Tax Type",
+    "origin_indicator": "Country of Origin Indicator",
+    "net_mass": "Net Mass",
+    "item_price": "Item Price",
+    "fraud": "Fraud",
+    "critical_fraud": "Critical Fraud",
+}
+_REQUIRED = ("declaration_id", "date", "hs6", "net_mass", "item_price", "fraud")
+_NUMERIC_DEFAULTS = {"tax_rate": "0", "net_mass": "0", "item_price": "0", "critical_fraud": "0"}
+
+
+def read_mapped_csv(path: Path, mapping: dict[str, str]) -> list[KcsRow]:
+    """Rows of a platform export whose columns are named by ``mapping`` (``KcsRow`` field -> CSV column).
+
+    Unmapped fields are empty (numbers 0); ``hs6`` keeps the first 6 characters of the mapped code
+    (a 10-digit ``gcode`` works). ``fraud`` must be 0/1 (inspection found a discrepancy).
+    """
+    unknown = set(mapping) - set(_FIELDS)
+    missing = [f for f in _REQUIRED if f not in mapping]
+    if unknown or missing:
+        raise ValueError(f"mapping: unknown fields {sorted(unknown)}, missing fields {missing}")
+    rows: list[KcsRow] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            kcs = {col: _NUMERIC_DEFAULTS.get(f, "") for f, col in _FIELDS.items()}
+            for f, column in mapping.items():
+                kcs[_FIELDS[f]] = (rec.get(column) or _NUMERIC_DEFAULTS.get(f, "")).strip()
+            kcs["HS6 Code"] = kcs["HS6 Code"][:6]
+            rows.append(_row(kcs))
+    return rows
