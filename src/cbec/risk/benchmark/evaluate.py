@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from cbec.risk import model as risk_model
@@ -17,9 +18,12 @@ from cbec.risk.benchmark.adapter import KcsProfile, train_features
 from cbec.risk.benchmark.baselines import baselines, pair, seen_pairs
 from cbec.risk.benchmark.dataset import KcsRow, KcsSplits
 from cbec.risk.benchmark.metrics import RATES, AtN, at_n
+from cbec.risk.benchmark.platform import PlatformScorer
 
 __all__ = [
+    "ADAPTED",
     "OURS",
+    "RULES_ONLY",
     "PUBLISHED",
     "Report",
     "Scores",
@@ -30,7 +34,10 @@ __all__ = [
     "score_rows",
 ]
 
-OURS = "ours: LightGBM on adapted features"
+OURS = "ours: scoring.assess (rules + model)"
+ADAPTED = "LightGBM on adapted KCS features"
+RULES_ONLY = "scoring.assess (rules only)"
+RULES_ON = date(2026, 1, 1)  # the shipped rule set and scoring parameters are valid from this day
 PUBLISHED: dict[str, dict[int, float]] = {
     "published LightGBM (Jeong et al. 2022)": {5: 0.762, 10: 0.641},
     "published XGBoost (Jeong et al. 2022)": {5: 0.675, 10: 0.579},
@@ -87,10 +94,15 @@ def evaluate(splits: KcsSplits, *, params: Mapping[str, Any] | None = None) -> R
     seen = seen_pairs(splits.train)
     novel_idx = [i for i, r in enumerate(test) if pair(r) not in seen]
     novel = [test[i] for i in novel_idx]
-    scorers: dict[str, list[float]] = {OURS: score_rows(model, profile, test)}
+    platform = PlatformScorer(splits.train, splits.valid, on=RULES_ON)
+    scorers: dict[str, list[float]] = {
+        OURS: platform.scores(test),
+        RULES_ONLY: platform.scores(test, with_model=False),
+        ADAPTED: score_rows(model, profile, test),
+    }
     for name, baseline in baselines(splits.train).items():
         scorers[name] = baseline(test)
-    report = Report(n_test=len(test), n_novel=len(novel), best_iteration=model.best_iteration)
+    report = Report(n_test=len(test), n_novel=len(novel), best_iteration=platform.model.best_iteration)
     for name, scores in scorers.items():
         report.full.append(_metrics(name, scores, test))
         report.novel.append(_metrics(name, [scores[i] for i in novel_idx], novel))
