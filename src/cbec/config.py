@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     #: How long an inventory waits for its order, payment and waybill (seconds; the demo shortens it).
     match_wait_seconds: int = Field(default=86_400, ge=0)
-    #: Placeholder random inspection rate until the risk engine (share of inventories).
-    inspection_rate: Decimal = Field(default=Decimal("0.03"), ge=0, le=1)
+    #: Forces the inspection rate (tests, drills); empty = differentiated sampling by risk and credit.
+    inspection_rate: Decimal | None = Field(default=None, ge=0, le=1)
     #: Seed of the random inspection sample.
     sample_seed: int = 20260101
     #: Events per clearance batch.

@@ -17,7 +17,6 @@ carries a dedupe key.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,7 +27,7 @@ import structlog
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from cbec.clearance import adapters
+from cbec.clearance import adapters, risking
 from cbec.clearance.batch import DocumentBatch
 from cbec.clearance.enums import ClearanceState, InspectionResult
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
@@ -49,6 +48,7 @@ from cbec.messages.models import Document, DocumentKey, Message, Receipt
 from cbec.messages.serials import next_serial, next_serial_block
 from cbec.registry import repository as registry_repo
 from cbec.registry.models import Enterprise
+from cbec.risk.features import BuyerOrder
 from cbec.store.upsert import insert_ignore
 
 log = structlog.get_logger()
@@ -83,8 +83,8 @@ class EngineSettings:
 
     #: How long an inventory waits for its order, payment and waybill before it is refused.
     match_wait: timedelta = timedelta(hours=24)
-    #: Placeholder sampling until the risk issue: share of released-eligible inventories inspected.
-    inspection_rate: Decimal = Decimal("0.03")
+    #: Forces the inspection rate (tests, drills); None = differentiated sampling of ``cbec.risk``.
+    inspection_rate: Decimal | None = None
     #: Seed of the random sample (reproducible decisions).
     sample_seed: int = 20260101
 
@@ -243,6 +243,7 @@ class _Batch(DocumentBatch):
         self._entries: list[dict[str, Any]] = []
         self._invt_serials: dict[str, Iterator[int]] = {}
         self._answered: set[str] = set()
+        self._buyer_history: dict[str, list[BuyerOrder]] = {}
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -343,6 +344,7 @@ class _Batch(DocumentBatch):
         )
         buyers = {o.buyer_hash for o in orders if o.buyer_hash}
         if buyers:
+            self._load_buyer_history(buyers)
             for row in self.session.scalars(
                 select(QuotaLedger).where(QuotaLedger.buyer_hash.in_(buyers)).with_for_update()
             ):
@@ -553,7 +555,7 @@ class _Batch(DocumentBatch):
             code, refusal = self.engine.rules.annual_limit_refusal()
             self.refuse(order, inventory, code, [refusal])
             return
-        self.accept(order, inventory, assessment)
+        self.accept(order, inventory, assessment, heads, lists)
 
     def clear_head(self, document: Document) -> dict[str, str]:
         """The head with personal data decrypted (only inside the engine's memory)."""
@@ -658,7 +660,14 @@ class _Batch(DocumentBatch):
         self.inventory_receipt(order, inventory, status, info)
         self.result.decided += 1
 
-    def accept(self, order: ClearanceOrder, inventory: Document, assessment: adapters.Assessment) -> None:
+    def accept(
+        self,
+        order: ClearanceOrder,
+        inventory: Document,
+        assessment: adapters.Assessment,
+        heads: dict[str, dict[str, str] | None],
+        lists: dict[str, dict[str, Any]],
+    ) -> None:
         head = inventory.head
         order.taxable_price = assessment.taxable_price
         order.customs_duty = assessment.customs_duty
@@ -672,7 +681,7 @@ class _Batch(DocumentBatch):
         self.inventory_receipt(order, inventory, ENTERED, LOGIC_CHECK_PASSED)
         self.tax_bill(order, inventory, assessment)
         self.result.decided += 1
-        path = self.sample(order)
+        path = self.inspection_path(order, inventory, heads, lists)
         if path is not None:
             order.inspection_path = path
             self.transition(order, ClearanceState.inspecting, INSPECT_STATUS, INSPECTION, actor=_ACTOR)
@@ -688,14 +697,76 @@ class _Batch(DocumentBatch):
         self.inventory_receipt(order, inventory, RELEASED_STATUS, info)
         self.debit_guarantee(order)
 
-    def sample(self, order: ClearanceOrder) -> str | None:
-        """Placeholder sampling until the risk issue: a seeded random share is inspected."""
-        rate = self.engine.settings.inspection_rate
-        digest = hashlib.sha256(
-            f"{self.engine.settings.sample_seed}:{order.ebp_code}:{order.order_no}".encode()
+    def inspection_path(
+        self,
+        order: ClearanceOrder,
+        inventory: Document,
+        heads: dict[str, dict[str, str] | None],
+        lists: dict[str, dict[str, Any]],
+    ) -> str | None:
+        """Risk scoring and differentiated sampling (cbec.risk); the result is kept with the assessment.
+
+        ``CBEC_INSPECTION_RATE`` (when set) overrides the sampling rate — a knob for tests and drills;
+        the risk assessment is still made and recorded."""
+        seller = self.enterprise((heads["inventory"] or {}).get("ebcCode", ""))
+        age = (self.now - seller.created_at).days if seller is not None else 0
+        declaration = risking.declaration_of(
+            f"{order.ebp_code}|{order.order_no}",
+            heads["inventory"] or {},
+            lists["inventory"].get("InventoryList", []),
+            heads.get("payment"),
+            declared_at=inventory.created_at,
+            buyer_hash=order.buyer_hash,
+            taxable_price=order.taxable_price or Decimal(0),
+            enterprise_age_days=age,
+            cipher=self.engine.cipher,
         )
-        draw = Decimal(int.from_bytes(digest.digest()[:8], "big")) / Decimal(2**64)
-        return "random" if draw < rate else None
+        outcome = risking.assess_and_decide(
+            declaration, self.buyer_history(order), seed=self.engine.settings.sample_seed
+        )
+        order.assessment = {**(order.assessment or {}), **outcome.as_json()}
+        forced = self.engine.settings.inspection_rate
+        if forced is not None:
+            draw = risking.draw_for(self.engine.settings.sample_seed, declaration.key)
+            return "random" if draw < forced else None
+        return outcome.decision.path if outcome.decision.inspect else None
+
+    def buyer_history(self, order: ClearanceOrder) -> list[BuyerOrder]:
+        """The buyer's other orders of the last 30 days (prefetched per batch)."""
+        if order.buyer_hash is None:
+            return []
+        if order.buyer_hash not in self._buyer_history:
+            self._load_buyer_history({order.buyer_hash})
+        return [
+            b
+            for b in self._buyer_history.get(order.buyer_hash, [])
+            if b.key != f"{order.ebp_code}|{order.order_no}"
+        ]
+
+    def _load_buyer_history(self, buyers: set[str]) -> None:
+        since = self.now - risking.HISTORY_WINDOW
+        for buyer in buyers:
+            self._buyer_history.setdefault(buyer, [])
+        rows = self.session.execute(
+            select(
+                ClearanceOrder.buyer_hash,
+                ClearanceOrder.ebp_code,
+                ClearanceOrder.order_no,
+                ClearanceOrder.created_at,
+                ClearanceOrder.taxable_price,
+            ).where(ClearanceOrder.buyer_hash.in_(buyers), ClearanceOrder.created_at >= since)
+        ).all()
+        for row in rows:
+            holder, ebp, number, created, price = row
+            self._buyer_history[holder or ""].append(
+                BuyerOrder(
+                    key=f"{ebp}|{number}",
+                    declared_at=created,
+                    taxable_price=price or Decimal(0),
+                    consignee_address_hash="",
+                    phone_hash="",
+                )
+            )
 
     def new_invt_no(self, customs_code: str) -> str:
         """Customs inventory number: 4-digit customs office + 4-digit year + ``I`` + 9-digit serial."""

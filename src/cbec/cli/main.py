@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cbec.auth import service as auth
 from cbec.auth.enums import CallerRole
+from cbec.cli.risk import risk_app
 from cbec.cli.tax import tax_app
 from cbec.config import Environment, Settings, get_settings
 from cbec.errors import CbecError
@@ -31,6 +32,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(registry_app, name="registry")
 app.add_typer(messages_app, name="messages")
 app.add_typer(tax_app, name="tax")
+app.add_typer(risk_app, name="risk")
 
 console = Console()
 err = Console(stderr=True)
@@ -370,6 +372,9 @@ def demo(
     console.print(
         f"tax collected ¥{data['tax_total']} (sum of assessments ¥{data['tax_sum_of_assessments']}); "
         f"inspected {data['inspected']} ({data['inspection_rate']})"
+    )
+    console.print(
+        f"inspection by path {data['inspection_by_path']}; risk rule hits {data['rule_hits']}", markup=False
     )
     export_figures = data.get("exports") or {}
     if export_figures:

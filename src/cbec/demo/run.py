@@ -62,6 +62,8 @@ class DemoSummary:
     inspection_rate: str = "0"
     orders_per_second: float = 0.0
     exports: dict[str, Any] = field(default_factory=dict)
+    inspection_by_path: dict[str, int] = field(default_factory=dict)
+    rule_hits: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,8 @@ class DemoSummary:
             "tax_sum_of_assessments": self.tax_sum_of_assessments,
             "inspected": self.inspected,
             "inspection_rate": self.inspection_rate,
+            "inspection_by_path": self.inspection_by_path,
+            "rule_hits": self.rule_hits,
             "exports": self.exports,
         }
 
@@ -346,6 +350,7 @@ def _summarise(
         )
     assessed = Decimal(0)
     seen: set[tuple[str, str]] = set()
+    counted: set[tuple[str, str]] = set()
     for g in generated:
         key = (g.platform.customs_code, g.order_no)
         row = rows.get(key)
@@ -365,6 +370,15 @@ def _summarise(
             ):
                 assessed += row.tax_total
         seen.add(key)
+        if row is not None and key not in counted:
+            counted.add(key)
+            if row.inspection_path:
+                summary.inspection_by_path[row.inspection_path] = (
+                    summary.inspection_by_path.get(row.inspection_path, 0) + 1
+                )
+            for hit in ((row.assessment or {}).get("risk") or {}).get("hits", []):
+                rule = str(hit.get("rule"))
+                summary.rule_hits[rule] = summary.rule_hits.get(rule, 0) + 1
         summary.by_state[state] = summary.by_state.get(state, 0) + 1
         summary.by_reason[f"{state}:{reason}"] = summary.by_reason.get(f"{state}:{reason}", 0) + 1
         bucket = summary.by_expected.setdefault(g.expected.value, {})
