@@ -103,6 +103,7 @@ def main() -> None:
     parser.add_argument("--db", default=None)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--batch", type=int, default=1000, help="messages per ingest call")
+    parser.add_argument("--no-risk", action="store_true", help="measure without risk scoring")
     args = parser.parse_args()
     configure_logging(Settings(log_level="WARNING"))
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.db"

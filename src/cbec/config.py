@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     match_wait_seconds: int = Field(default=86_400, ge=0)
     #: Forces the inspection rate (tests, drills); empty = differentiated sampling by risk and credit.
     inspection_rate: Decimal | None = Field(default=None, ge=0, le=1)
+    #: Score each inventory with the risk engine (off only to measure its cost: bench/clearance.py).
+    risk_scoring: bool = True
     #: Seed of the random inspection sample.
     sample_seed: int = 20260101
     #: Events per clearance batch.

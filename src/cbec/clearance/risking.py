@@ -23,6 +23,9 @@ from cbec.risk.rules import RuleSet, load_rules
 from cbec.risk.sampling import SamplingDecision, SamplingParameters, decide, load_sampling_parameters
 from cbec.risk.scoring import RiskAssessment, assess
 
+#: Rule actions that put an alert in the officers' queue.
+ALERT_ACTIONS = frozenset({"alert", "hold", "must_inspect"})
+
 #: How far back a buyer's earlier orders are read (the longest rule window is 30 days).
 HISTORY_WINDOW = timedelta(days=30)
 

@@ -85,6 +85,8 @@ class EngineSettings:
     match_wait: timedelta = timedelta(hours=24)
     #: Forces the inspection rate (tests, drills); None = differentiated sampling of ``cbec.risk``.
     inspection_rate: Decimal | None = None
+    #: Risk scoring on (off only to measure its cost; then the forced rate or no inspection applies).
+    risk_scoring: bool = True
     #: Seed of the random sample (reproducible decisions).
     sample_seed: int = 20260101
 
@@ -244,6 +246,7 @@ class _Batch(DocumentBatch):
         self._invt_serials: dict[str, Iterator[int]] = {}
         self._answered: set[str] = set()
         self._buyer_history: dict[str, list[BuyerOrder]] = {}
+        self._alerts: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -353,7 +356,12 @@ class _Batch(DocumentBatch):
             self._guaranteed = set(self.session.scalars(select(Guarantee.enterprise_id)))
 
     def finish(self) -> None:
-        """Write what the batch collected: events, guarantee debits, receipts."""
+        """Write what the batch collected: events, alerts, guarantee debits, receipts."""
+        if self._alerts:
+            from cbec.risk.models import RiskAlert
+
+            self.session.execute(insert(RiskAlert), self._alerts)
+            self._alerts = []
         if self._events:
             self.session.execute(insert(ClearanceEvent), self._events)
             self._events = []
@@ -708,6 +716,11 @@ class _Batch(DocumentBatch):
 
         ``CBEC_INSPECTION_RATE`` (when set) overrides the sampling rate — a knob for tests and drills;
         the risk assessment is still made and recorded."""
+        forced = self.engine.settings.inspection_rate
+        if not self.engine.settings.risk_scoring:
+            key = f"{order.ebp_code}|{order.order_no}"
+            rate = forced or Decimal(0)
+            return "random" if risking.draw_for(self.engine.settings.sample_seed, key) < rate else None
         seller = self.enterprise((heads["inventory"] or {}).get("ebcCode", ""))
         age = (self.now - seller.created_at).days if seller is not None else 0
         declaration = risking.declaration_of(
@@ -725,10 +738,34 @@ class _Batch(DocumentBatch):
             declaration, self.buyer_history(order), seed=self.engine.settings.sample_seed
         )
         order.assessment = {**(order.assessment or {}), **outcome.as_json()}
-        forced = self.engine.settings.inspection_rate
+        for hit in outcome.assessment.hits:
+            if str(hit.action) in risking.ALERT_ACTIONS:
+                self._alerts.append(
+                    {
+                        "id": _new_id(),
+                        "created_at": self.now,
+                        "order_id": order.id,
+                        "declaration_key": declaration.key,
+                        "rule_id": hit.rule_id,
+                        "action": str(hit.action),
+                        "score": Decimal(str(outcome.assessment.score)).quantize(_FEN),
+                        "description": hit.description,
+                        "status": "open",
+                        "case_id": None,
+                    }
+                )
         if forced is not None:
             draw = risking.draw_for(self.engine.settings.sample_seed, declaration.key)
-            return "random" if draw < forced else None
+            path = "random" if draw < forced else None
+            # The forced rate decided, not the differentiated sampling: say so where the officer reads.
+            order.assessment["sampling"] = {
+                **order.assessment["sampling"],
+                "inspect": path is not None,
+                "path": path,
+                "override": f"CBEC_INSPECTION_RATE={forced}",
+                "explanation": f"抽样率被设定为{forced}（测试或演练）/ inspection rate forced to {forced}",
+            }
+            return path
         return outcome.decision.path if outcome.decision.inspect else None
 
     def buyer_history(self, order: ClearanceOrder) -> list[BuyerOrder]:

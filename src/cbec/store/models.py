@@ -16,6 +16,7 @@ from cbec.exports.models import (
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
+from cbec.risk.models import RiskAlert, RiskCase
 from cbec.store.base import Base
 
 metadata = Base.metadata
@@ -44,5 +45,7 @@ __all__ = [
     "OverseasWarehouse",
     "RawMessage",
     "Receipt",
+    "RiskAlert",
+    "RiskCase",
     "metadata",
 ]

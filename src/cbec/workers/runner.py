@@ -174,6 +174,7 @@ def build_worker(settings: Settings, sessions: Callable[[], Session]) -> Clearan
         EngineSettings(
             match_wait=timedelta(seconds=settings.match_wait_seconds),
             inspection_rate=settings.inspection_rate,
+            risk_scoring=settings.risk_scoring,
             sample_seed=settings.sample_seed,
         ),
     )

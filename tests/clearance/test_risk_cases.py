@@ -1,0 +1,88 @@
+"""The risk hook in clearance: split orders raise an alert, an officer works it as a case, the case
+drives the declaration's outcome; every inspected declaration says why."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from cbec.clearance.models import ClearanceOrder
+from tests.clearance.support import Line, Zone, auth
+from tests.factories import make_ric
+
+NEAR_LIMIT = Line(qty="2", price="2400")  # ¥4,800 + ¥10 freight: just under the ¥5,000 single limit
+
+
+def _alerts(zone: Zone) -> list[dict[str, object]]:
+    r = zone.client.get("/api/v1/risk/alerts", headers=auth(zone.customs))
+    assert r.status_code == 200, r.text
+    alerts: list[dict[str, object]] = r.json()
+    return alerts
+
+
+def test_split_orders_raise_an_alert_and_the_case_drives_the_outcome(zone: Zone) -> None:
+    zone.set_engine(inspection_rate=Decimal(1))  # every accepted inventory goes to inspection
+    buyer = make_ric(401)
+    specs = [zone.send_set(zone.spec(lines=(NEAR_LIMIT,), buyer_id=buyer)) for _ in range(3)]
+    alerts = [a for a in _alerts(zone) if a["rule"] == "RISK.SPLIT.NEAR_LIMIT"]
+    assert alerts, "three orders just under the limit in a week must raise the split-order alert"
+    third = zone.lifecycle(specs[-1].order_no)
+    assert third["state"] == "inspecting"
+    hits = [h["rule"] for h in third["assessment"]["risk"]["hits"]]
+    assert "RISK.SPLIT.NEAR_LIMIT" in hits
+    assert third["assessment"]["sampling"]["explanation"]  # why it was inspected, in words
+    # A normal single order of another buyer raises no split alert.
+    other = zone.send_set(zone.spec(buyer_id=make_ric(402)))
+    assert "RISK.SPLIT.NEAR_LIMIT" not in [
+        h["rule"] for h in zone.lifecycle(other.order_no)["assessment"]["risk"]["hits"]
+    ]
+
+    alert = alerts[0]
+    r = zone.client.post(
+        "/api/v1/risk/cases",
+        json={"alert_ids": [alert["id"]], "assigned_to": "关员甲"},
+        headers=auth(zone.customs),
+    )
+    assert r.status_code == 201, r.text
+    case = r.json()
+    # only customs closes a case
+    denied = zone.client.post(
+        f"/api/v1/risk/cases/{case['id']}/close", json={"result": "clean"}, headers=auth(zone.agent.key)
+    )
+    assert denied.status_code == 403
+    r = zone.client.post(
+        f"/api/v1/risk/cases/{case['id']}/close",
+        json={
+            "result": "detained_other",
+            "findings": [{"kind": "misdeclared_value", "note": "拆单规避限值"}],
+            "revenue_found": "1234.50",
+        },
+        headers=auth(zone.customs),
+    )
+    assert r.status_code == 200, r.text
+    closed = r.json()
+    assert closed["status"] == "closed"
+    assert closed["result"] == "detained_other"
+    assert closed["revenue_found"] == "1234.50"
+    with zone.db() as session:
+        order = session.get(ClearanceOrder, alert["order_id"])
+        assert order is not None
+        assert (order.state, order.return_status) == ("detained", "599")
+    assert [a["status"] for a in _alerts(zone) if a["id"] == alert["id"]] == []  # no longer open
+    again = zone.client.post(
+        f"/api/v1/risk/cases/{case['id']}/close", json={"result": "clean"}, headers=auth(zone.customs)
+    )
+    assert again.status_code == 422
+
+
+def test_every_decided_inventory_carries_its_risk_assessment(zone: Zone) -> None:
+    spec = zone.send_set(zone.spec())
+    life = zone.lifecycle(spec.order_no)
+    assert life["state"] == "released"
+    risk = life["assessment"]["risk"]
+    assert 0 <= float(risk["score"]) <= 1
+    assert life["assessment"]["sampling"]["inspect"] is False
+    with zone.db() as session:
+        rows = session.scalars(select(ClearanceOrder).where(ClearanceOrder.order_no == spec.order_no)).all()
+        assert rows[0].inspection_path is None
