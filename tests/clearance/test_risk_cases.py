@@ -86,3 +86,15 @@ def test_every_decided_inventory_carries_its_risk_assessment(zone: Zone) -> None
     with zone.db() as session:
         rows = session.scalars(select(ClearanceOrder).where(ClearanceOrder.order_no == spec.order_no)).all()
         assert rows[0].inspection_path is None
+
+
+def test_a_ring_of_buyer_ids_at_one_address_is_alerted_and_a_household_is_not(zone: Zone) -> None:
+    # Two people of one household: no ring.
+    for seed in (501, 502):
+        zone.send_set(zone.spec(buyer_id=make_ric(seed)))
+    assert not [a for a in _alerts(zone) if a["rule"] == "RISK.ID.SHARED_ADDRESS"]
+    # Many different buyer IDs shipping to the same address within days: a borrowed-ID ring.
+    for seed in range(503, 510):
+        zone.send_set(zone.spec(buyer_id=make_ric(seed)))
+    ring = [a for a in _alerts(zone) if a["rule"] == "RISK.ID.SHARED_ADDRESS"]
+    assert ring, "seven buyer IDs on one address must raise the shared-address alert"

@@ -40,6 +40,9 @@ class ClearanceOrder(IdMixin, Base):
     invt_no: Mapped[str | None] = mapped_column(String(20), unique=True)
     pre_no: Mapped[str | None] = mapped_column(String(18))
     buyer_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Keyed hashes of the consignee address and the buyer's phone (rings of borrowed IDs).
+    address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     assure_code: Mapped[str | None] = mapped_column(String(30))
     #: Filing ids of every party named on the set (who may read the lifecycle).
     parties: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -17,7 +17,7 @@ from typing import Any
 
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import SHANGHAI
-from cbec.risk.features import BuyerOrder, Declaration, History, Line
+from cbec.risk.features import BuyerOrder, ContactOrder, Declaration, History, Line
 from cbec.risk.params import RiskParameters, load_risk_parameters
 from cbec.risk.rules import RuleSet, load_rules
 from cbec.risk.sampling import SamplingDecision, SamplingParameters, decide, load_sampling_parameters
@@ -117,11 +117,17 @@ def assess_and_decide(
     *,
     seed: int,
     credit_grade: str | None = None,
+    address_orders: Sequence[ContactOrder] = (),
+    phone_orders: Sequence[ContactOrder] = (),
 ) -> RiskOutcome:
     """Score the declaration and decide inspection (the one function the worker calls)."""
     day = declaration.declared_at.astimezone(SHANGHAI).date()
     rules, risk_params, sampling_params = _parameters(day)
-    history = History(buyer_orders=tuple(buyer_orders))
+    history = History(
+        buyer_orders=tuple(buyer_orders),
+        address_orders=tuple(address_orders),
+        phone_orders=tuple(phone_orders),
+    )
     assessment = assess(declaration, history, rules=rules, params=risk_params)
     decision = decide(
         declaration.key,

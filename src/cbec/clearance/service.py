@@ -48,7 +48,7 @@ from cbec.messages.models import Document, DocumentKey, Message, Receipt
 from cbec.messages.serials import next_serial, next_serial_block
 from cbec.registry import repository as registry_repo
 from cbec.registry.models import Enterprise
-from cbec.risk.features import BuyerOrder
+from cbec.risk.features import BuyerOrder, ContactOrder
 from cbec.store.upsert import insert_ignore
 
 log = structlog.get_logger()
@@ -63,6 +63,8 @@ REFUND = "CEB625Message"
 ARRIVAL = "CEB711Message"
 
 _FEN = Decimal("0.01")
+#: Enough earlier orders at one address or phone to see a ring (the rules count distinct buyers).
+_CONTACT_HISTORY_MAX = 200
 
 #: Inventory numbers are reserved in blocks (one counter update per block; gaps are allowed).
 _INVT_BLOCK = 64
@@ -734,8 +736,16 @@ class _Batch(DocumentBatch):
             enterprise_age_days=age,
             cipher=self.engine.cipher,
         )
+        order.address_hash = declaration.consignee_address_hash
+        order.phone_hash = declaration.phone_hash
         outcome = risking.assess_and_decide(
-            declaration, self.buyer_history(order), seed=self.engine.settings.sample_seed
+            declaration,
+            self.buyer_history(order),
+            seed=self.engine.settings.sample_seed,
+            address_orders=self.contact_history(
+                ClearanceOrder.address_hash, declaration.consignee_address_hash
+            ),
+            phone_orders=self.contact_history(ClearanceOrder.phone_hash, declaration.phone_hash),
         )
         order.assessment = {**(order.assessment or {}), **outcome.as_json()}
         for hit in outcome.assessment.hits:
@@ -778,6 +788,26 @@ class _Batch(DocumentBatch):
             b
             for b in self._buyer_history.get(order.buyer_hash, [])
             if b.key != f"{order.ebp_code}|{order.order_no}"
+        ]
+
+    def contact_history(self, column: Any, value: str) -> list[ContactOrder]:
+        """Orders of the last 30 days to the same address (or with the same phone), with their buyers."""
+        if not value:
+            return []
+        since = self.now - risking.HISTORY_WINDOW
+        rows = self.session.execute(
+            select(
+                ClearanceOrder.ebp_code,
+                ClearanceOrder.order_no,
+                ClearanceOrder.created_at,
+                ClearanceOrder.buyer_hash,
+            )
+            .where(column == value, ClearanceOrder.created_at >= since)
+            .limit(_CONTACT_HISTORY_MAX)
+        ).all()
+        return [
+            ContactOrder(key=f"{ebp}|{number}", declared_at=created, buyer_hash=buyer or "")
+            for ebp, number, created, buyer in rows
         ]
 
     def _load_buyer_history(self, buyers: set[str]) -> None:
