@@ -22,5 +22,7 @@ def test_the_alembic_metadata_holds_every_table_without_other_imports() -> None:
     import sys
 
     code = "from cbec.store.models import metadata; print(' '.join(sorted(metadata.tables)))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert {"clearance_orders", "quota_ledger", "guarantees", "receipts", "enterprises"} <= set(out)

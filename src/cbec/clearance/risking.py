@@ -17,7 +17,15 @@ from typing import Any
 
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import SHANGHAI
-from cbec.risk.features import BuyerOrder, ContactOrder, Declaration, History, Line
+from cbec.risk.features import (
+    AgencySignal,
+    BuyerOrder,
+    ContactOrder,
+    Declaration,
+    History,
+    Line,
+    SafetyEntry,
+)
 from cbec.risk.params import RiskParameters, load_risk_parameters
 from cbec.risk.rules import RuleSet, load_rules
 from cbec.risk.sampling import SamplingDecision, SamplingParameters, decide, load_sampling_parameters
@@ -119,6 +127,8 @@ def assess_and_decide(
     credit_grade: str | None = None,
     address_orders: Sequence[ContactOrder] = (),
     phone_orders: Sequence[ContactOrder] = (),
+    safety_list: Sequence[SafetyEntry] = (),
+    agency_signals: Sequence[AgencySignal] = (),
 ) -> RiskOutcome:
     """Score the declaration and decide inspection (the one function the worker calls)."""
     day = declaration.declared_at.astimezone(SHANGHAI).date()
@@ -127,6 +137,8 @@ def assess_and_decide(
         buyer_orders=tuple(buyer_orders),
         address_orders=tuple(address_orders),
         phone_orders=tuple(phone_orders),
+        safety_list=tuple(safety_list),
+        agency_signals=tuple(agency_signals),
     )
     assessment = assess(declaration, history, rules=rules, params=risk_params)
     decision = decide(

@@ -48,6 +48,7 @@ from cbec.messages.models import Document, DocumentKey, Message, Receipt
 from cbec.messages.serials import next_serial, next_serial_block
 from cbec.registry import repository as registry_repo
 from cbec.registry.models import Enterprise
+from cbec.risk import watchlists
 from cbec.risk.features import BuyerOrder, ContactOrder
 from cbec.store.upsert import insert_ignore
 
@@ -249,6 +250,7 @@ class _Batch(DocumentBatch):
         self._answered: set[str] = set()
         self._buyer_history: dict[str, list[BuyerOrder]] = {}
         self._alerts: list[dict[str, Any]] = []
+        self._watch: watchlists.WatchLists | None = None
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -746,6 +748,10 @@ class _Batch(DocumentBatch):
                 ClearanceOrder.address_hash, declaration.consignee_address_hash
             ),
             phone_orders=self.contact_history(ClearanceOrder.phone_hash, declaration.phone_hash),
+            safety_list=self.watch_lists().safety_list,
+            agency_signals=self.watch_lists().signals_about(
+                (declaration.enterprise_code, order.ebp_code, declaration.agent_code), order.buyer_hash
+            ),
         )
         order.assessment = {**(order.assessment or {}), **outcome.as_json()}
         for hit in outcome.assessment.hits:
@@ -789,6 +795,12 @@ class _Batch(DocumentBatch):
             for b in self._buyer_history.get(order.buyer_hash, [])
             if b.key != f"{order.ebp_code}|{order.order_no}"
         ]
+
+    def watch_lists(self) -> watchlists.WatchLists:
+        """The product-safety list and agency signals in force today (loaded once per batch)."""
+        if self._watch is None:
+            self._watch = watchlists.in_force(self.session, self.now.astimezone(SHANGHAI).date())
+        return self._watch
 
     def contact_history(self, column: Any, value: str) -> list[ContactOrder]:
         """Orders of the last 30 days to the same address (or with the same phone), with their buyers."""

@@ -1,12 +1,13 @@
-"""Tables of risk prevention: alerts raised by rules, and the cases that work them."""
+"""Tables of risk prevention: alerts raised by rules, the cases that work them, the product-safety
+list and agency signals that feed the rules."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.kernel.dates import utc_now
@@ -46,3 +47,44 @@ class RiskCase(IdMixin, Base):
     revenue_found: Mapped[Decimal | None] = mapped_column(Money)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SafetyListEntry(IdMixin, Base):
+    """A product-safety list entry (召回、风险预警) posted by market regulation or customs.
+
+    A line matches when every matcher that is set agrees (barcode, brand, HS prefix)."""
+
+    __tablename__ = "risk_safety_list"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    posted_by: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(16))  # the posting agency's role
+    reason: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(String(200))  # notice number, recall id
+    barcode: Mapped[str | None] = mapped_column(String(50))
+    brand: Mapped[str | None] = mapped_column(String(100))
+    hs_prefix: Mapped[str | None] = mapped_column(String(10))
+    effective_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AgencySignalRow(IdMixin, Base):
+    """A signal posted by an agency on an enterprise or a buyer (信息互换、执法互助).
+
+    A buyer is kept only as the keyed lookup hash of the ID number, never the number itself."""
+
+    __tablename__ = "risk_agency_signals"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    posted_by: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(16))  # the posting agency's role
+    subject: Mapped[str] = mapped_column(String(16))  # enterprise | buyer
+    subject_key: Mapped[str] = mapped_column(String(128), index=True)  # customs code or buyer hash
+    code: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="")
+    effective_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))

@@ -16,13 +16,14 @@ from cbec.exports.models import (
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
-from cbec.risk.models import RiskAlert, RiskCase
+from cbec.risk.models import AgencySignalRow, RiskAlert, RiskCase, SafetyListEntry
 from cbec.store.base import Base
 
 metadata = Base.metadata
 
 __all__ = [
     "ApiKey",
+    "AgencySignalRow",
     "AuditEvent",
     "Base",
     "ClearanceEvent",
@@ -47,5 +48,6 @@ __all__ = [
     "Receipt",
     "RiskAlert",
     "RiskCase",
+    "SafetyListEntry",
     "metadata",
 ]

@@ -1,18 +1,24 @@
-"""Risk endpoints: the alert queue and cases (customs and the operator)."""
+"""Risk endpoints: the alert queue and cases (customs and the operator), the product-safety list
+(market regulation and customs) and agency signals (any agency)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from cbec.api.deps import CallerDep, SessionDep, require_roles
+from cbec.api.deps import CallerDep, SessionDep, SettingsDep, require_roles
 from cbec.audit import service as audit
 from cbec.auth.enums import CallerRole
 from cbec.clearance.enums import InspectionResult
-from cbec.risk import cases
+from cbec.errors import ErrorCode, InvalidInputError, PermissionDeniedError
+from cbec.kernel.crypto import DataCipher
+from cbec.kernel.dates import SHANGHAI, utc_now
+from cbec.risk import cases, watchlists
+from cbec.risk.models import AgencySignalRow, SafetyListEntry
 from cbec.workers.runner import ClearanceWorker
 
 router = APIRouter(prefix="/api/v1/risk", tags=["risk 风险"])
@@ -86,3 +92,136 @@ def close_case(
         result=body.result.value,
     )
     return cases.case_out(case)
+
+
+_SAFETY_POSTERS = (CallerRole.market, CallerRole.customs)
+_READERS = (*CallerRole.agencies(), CallerRole.operator)
+
+
+def _today() -> date:
+    return utc_now().astimezone(SHANGHAI).date()
+
+
+class SafetyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+    reference: str | None = Field(default=None, max_length=200)
+    barcode: str | None = Field(default=None, max_length=50)
+    brand: str | None = Field(default=None, max_length=100)
+    hs_prefix: str | None = Field(default=None, max_length=10)
+    effective_from: date | None = None
+    expires_on: date | None = None
+
+
+@router.post("/safety-list", status_code=201)
+def post_safety_entry(body: SafetyIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """产品安全名单: market regulation or customs lists a recalled or banned product."""
+    require_roles(caller, *_SAFETY_POSTERS)
+    entry = watchlists.post_safety_entry(
+        session,
+        actor=caller.actor,
+        source=caller.role.value,
+        reason=body.reason,
+        reference=body.reference,
+        barcode=body.barcode,
+        brand=body.brand,
+        hs_prefix=body.hs_prefix,
+        effective_from=body.effective_from or _today(),
+        expires_on=body.expires_on,
+    )
+    audit.record(session, actor=caller.actor, action="risk.safety_listed", subject=f"safety:{entry.id}")
+    return watchlists.safety_out(entry)
+
+
+@router.get("/safety-list")
+def list_safety_entries(
+    caller: CallerDep, session: SessionDep, in_force: Annotated[bool, Query()] = True
+) -> list[dict[str, Any]]:
+    """The product-safety list (in force today by default)."""
+    require_roles(caller, *_READERS)
+    day = _today() if in_force else None
+    return [watchlists.safety_out(e) for e in watchlists.safety_entries(session, day=day)]
+
+
+@router.post("/safety-list/{entry_id}/withdraw")
+def withdraw_safety_entry(entry_id: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """Withdraw a product-safety entry (kept for the record)."""
+    require_roles(caller, *_SAFETY_POSTERS)
+    entry = watchlists.withdraw(session, SafetyListEntry, entry_id, actor=caller.actor)
+    audit.record(session, actor=caller.actor, action="risk.safety_withdrawn", subject=f"safety:{entry.id}")
+    return watchlists.safety_out(entry)
+
+
+class SignalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: Literal["enterprise", "buyer"]
+    enterprise_code: str | None = Field(default=None, min_length=10, max_length=10)
+    buyer_id_number: str | None = Field(default=None, min_length=15, max_length=18)
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = Field(default="", max_length=500)
+    effective_from: date | None = None
+    expires_on: date | None = None
+
+
+@router.post("/signals", status_code=201)
+def post_signal(
+    body: SignalIn, caller: CallerDep, session: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """部门预警信息: an agency signals an enterprise (by customs code) or a buyer (by ID number, kept
+    only as its keyed hash)."""
+    require_roles(caller, *CallerRole.agencies())
+    if body.subject == "enterprise":
+        if not body.enterprise_code or body.buyer_id_number:
+            raise InvalidInputError(
+                ErrorCode.VALIDATION_FAILED,
+                "企业预警须给出海关编码（且只给出它）",
+                data={"field": "enterprise_code"},
+            )
+        key = body.enterprise_code
+    else:
+        if not body.buyer_id_number or body.enterprise_code:
+            raise InvalidInputError(
+                ErrorCode.VALIDATION_FAILED,
+                "消费者预警须给出身份证件号码（且只给出它）",
+                data={"field": "buyer_id_number"},
+            )
+        key = DataCipher(settings.data_key_bytes, settings.data_key_id).lookup_hash(body.buyer_id_number)
+    row = watchlists.post_signal(
+        session,
+        actor=caller.actor,
+        source=caller.role.value,
+        subject=body.subject,
+        subject_key=key,
+        code=body.code,
+        description=body.description,
+        effective_from=body.effective_from or _today(),
+        expires_on=body.expires_on,
+    )
+    audit.record(
+        session, actor=caller.actor, action="risk.signal_posted", subject=f"signal:{row.id}", code=body.code
+    )
+    return watchlists.signal_out(row)
+
+
+@router.get("/signals")
+def list_signals(
+    caller: CallerDep, session: SessionDep, in_force: Annotated[bool, Query()] = True
+) -> list[dict[str, Any]]:
+    """Agency signals (in force today by default); buyers are not named."""
+    require_roles(caller, *_READERS)
+    day = _today() if in_force else None
+    return [watchlists.signal_out(r) for r in watchlists.signals(session, day=day)]
+
+
+@router.post("/signals/{signal_id}/withdraw")
+def withdraw_signal(signal_id: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """Withdraw a signal; only the agency that posted it (or the operator) may."""
+    require_roles(caller, *CallerRole.agencies(), CallerRole.operator)
+    row = session.get(AgencySignalRow, signal_id)
+    if row is not None and caller.role is not CallerRole.operator and row.source != caller.role.value:
+        raise PermissionDeniedError(ErrorCode.PERMISSION_DENIED, data={"signal": signal_id})
+    row = watchlists.withdraw(session, AgencySignalRow, signal_id, actor=caller.actor)
+    audit.record(session, actor=caller.actor, action="risk.signal_withdrawn", subject=f"signal:{row.id}")
+    return watchlists.signal_out(row)
