@@ -24,6 +24,7 @@ from cbec.risk.features import (
     Declaration,
     History,
     Line,
+    PriceStats,
     SafetyEntry,
 )
 from cbec.risk.params import RiskParameters, load_risk_parameters
@@ -60,6 +61,11 @@ class RiskOutcome:
 @lru_cache(maxsize=8)
 def _parameters(day: date) -> tuple[RuleSet, RiskParameters, SamplingParameters]:
     return load_rules(on=day), load_risk_parameters(day), load_sampling_parameters(day)
+
+
+def reference_window(day: date) -> int:
+    """How many recent observations make a reference price on ``day`` (risk parameters)."""
+    return load_risk_parameters(day).reference_window
 
 
 def _dec(value: str | None) -> Decimal:
@@ -129,6 +135,8 @@ def assess_and_decide(
     phone_orders: Sequence[ContactOrder] = (),
     safety_list: Sequence[SafetyEntry] = (),
     agency_signals: Sequence[AgencySignal] = (),
+    price_hs6: Mapping[str, PriceStats] | None = None,
+    price_sku: Mapping[str, PriceStats] | None = None,
 ) -> RiskOutcome:
     """Score the declaration and decide inspection (the one function the worker calls)."""
     day = declaration.declared_at.astimezone(SHANGHAI).date()
@@ -139,6 +147,8 @@ def assess_and_decide(
         phone_orders=tuple(phone_orders),
         safety_list=tuple(safety_list),
         agency_signals=tuple(agency_signals),
+        price_hs6=price_hs6 or {},
+        price_sku=price_sku or {},
     )
     assessment = assess(declaration, history, rules=rules, params=risk_params)
     decision = decide(

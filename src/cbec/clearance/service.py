@@ -48,8 +48,9 @@ from cbec.messages.models import Document, DocumentKey, Message, Receipt
 from cbec.messages.serials import next_serial, next_serial_block
 from cbec.registry import repository as registry_repo
 from cbec.registry.models import Enterprise
-from cbec.risk import watchlists
+from cbec.risk import prices, watchlists
 from cbec.risk.features import BuyerOrder, ContactOrder
+from cbec.risk.models import PriceObservation
 from cbec.store.upsert import insert_ignore
 
 log = structlog.get_logger()
@@ -251,6 +252,8 @@ class _Batch(DocumentBatch):
         self._buyer_history: dict[str, list[BuyerOrder]] = {}
         self._alerts: list[dict[str, Any]] = []
         self._watch: watchlists.WatchLists | None = None
+        self._prices: prices.ReferencePrices | None = None
+        self._observations: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
 
@@ -366,6 +369,11 @@ class _Batch(DocumentBatch):
 
             self.session.execute(insert(RiskAlert), self._alerts)
             self._alerts = []
+        if self._observations:
+            self.session.execute(
+                insert(PriceObservation), [{"id": _new_id(), **row} for row in self._observations]
+            )
+            self._observations = []
         if self._events:
             self.session.execute(insert(ClearanceEvent), self._events)
             self._events = []
@@ -740,6 +748,7 @@ class _Batch(DocumentBatch):
         )
         order.address_hash = declaration.consignee_address_hash
         order.phone_hash = declaration.phone_hash
+        price_hs6, price_sku = self.reference_prices().for_declaration(declaration)
         outcome = risking.assess_and_decide(
             declaration,
             self.buyer_history(order),
@@ -752,7 +761,11 @@ class _Batch(DocumentBatch):
             agency_signals=self.watch_lists().signals_about(
                 (declaration.enterprise_code, order.ebp_code, declaration.agent_code), order.buyer_hash
             ),
+            price_hs6=price_hs6,
+            price_sku=price_sku,
         )
+        # accepted: its prices join the references (after its own assessment, never in it)
+        self._observations += prices.observations(declaration, order_id=order.id, at=self.now)
         order.assessment = {**(order.assessment or {}), **outcome.as_json()}
         for hit in outcome.assessment.hits:
             if str(hit.action) in risking.ALERT_ACTIONS:
@@ -795,6 +808,13 @@ class _Batch(DocumentBatch):
             for b in self._buyer_history.get(order.buyer_hash, [])
             if b.key != f"{order.ebp_code}|{order.order_no}"
         ]
+
+    def reference_prices(self) -> prices.ReferencePrices:
+        """Reference prices per HS6 and SKU (each key loaded once per batch)."""
+        if self._prices is None:
+            window = risking.reference_window(self.now.astimezone(SHANGHAI).date())
+            self._prices = prices.ReferencePrices(self.session, window=window)
+        return self._prices
 
     def watch_lists(self) -> watchlists.WatchLists:
         """The product-safety list and agency signals in force today (loaded once per batch)."""

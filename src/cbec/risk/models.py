@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.kernel.dates import utc_now
@@ -88,3 +88,20 @@ class AgencySignalRow(IdMixin, Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class PriceObservation(IdMixin, Base):
+    """A unit price seen on an accepted declaration line: the raw material of reference prices.
+
+    ``kind`` is ``hs6`` (key: the first six HS digits) or ``sku`` (key: ``sellerCode|itemNo``).
+    Append-only and written in the same unit of work as the clearance decision, so a batch that is
+    re-run after a crash neither loses nor doubles its observations."""
+
+    __tablename__ = "risk_price_observations"
+    __table_args__ = (Index("ix_risk_price_observations_lookup", "kind", "key", "observed_at"),)
+
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(String(120))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(19, 5))
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    order_id: Mapped[str] = mapped_column(String(36))

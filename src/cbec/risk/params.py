@@ -72,6 +72,7 @@ class RiskParameters:
         near_limit_band: an order is "just under the limit" at ``limit × (1 − band) ≤ price ≤ limit``.
         contact_window_days: history window for shared address/phone and consignee counts.
         min_reference_count: reference price statistics with fewer observations are ignored.
+        reference_window: the most recent observations per HS6 or SKU a reference price is made of.
         mad_floor_ratio: MAD floor as a share of the median.
         model_weight: weight of the model probability in the combined score (0 = rules only).
         top_features: how many contributing features an assessment lists.
@@ -84,6 +85,7 @@ class RiskParameters:
     near_limit_band: Decimal = Decimal("0.2")
     contact_window_days: int = 30
     min_reference_count: int = 5
+    reference_window: int = 200
     mad_floor_ratio: Decimal = Decimal("0.05")
     model_weight: Decimal = Decimal("0.5")
     top_features: int = 5
@@ -195,6 +197,7 @@ def load_risk_parameters(
         near_limit_band=_decimal(entry, "near_limit_band", source, low=Decimal(0), high=Decimal(1)),
         contact_window_days=_count(entry, "contact_window_days", source),
         min_reference_count=_count(entry, "min_reference_count", source),
+        reference_window=_count(entry, "reference_window", source),
         mad_floor_ratio=_decimal(entry, "mad_floor_ratio", source, low=Decimal(0), high=Decimal(1)),
         model_weight=_decimal(entry, "model_weight", source, low=Decimal(0), high=Decimal(1)),
         top_features=_count(entry, "top_features", source),

@@ -16,7 +16,7 @@ from cbec.exports.models import (
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
-from cbec.risk.models import AgencySignalRow, RiskAlert, RiskCase, SafetyListEntry
+from cbec.risk.models import AgencySignalRow, PriceObservation, RiskAlert, RiskCase, SafetyListEntry
 from cbec.store.base import Base
 
 metadata = Base.metadata
@@ -40,6 +40,7 @@ __all__ = [
     "Guarantee",
     "GuaranteeEntry",
     "Message",
+    "PriceObservation",
     "QuotaLedger",
     "OutboxEvent",
     "OverseasStockMove",
