@@ -50,6 +50,9 @@ class ErrorCode(StrEnum):
     ENTERPRISE_CODE_REQUIRED = "ENTERPRISE_CODE_REQUIRED"
     INVALID_ROLE = "INVALID_ROLE"
     INVALID_STATUS_CHANGE = "INVALID_STATUS_CHANGE"
+    RULE_SET_INVALID = "RULE_SET_INVALID"
+    RULE_SET_VERSION_TAKEN = "RULE_SET_VERSION_TAKEN"
+    RULE_SET_ALREADY_ACTIVE = "RULE_SET_ALREADY_ACTIVE"
     REASON_REQUIRED = "REASON_REQUIRED"
     OVERSEAS_AGENT_REQUIRED = "OVERSEAS_AGENT_REQUIRED"
     MESSAGE_UNREADABLE = "MESSAGE_UNREADABLE"
@@ -109,6 +112,17 @@ CODES: dict[ErrorCode, CodeInfo] = {
     ErrorCode.INVALID_ROLE: CodeInfo(422, "企业角色无效", "Invalid enterprise role"),
     ErrorCode.INVALID_STATUS_CHANGE: CodeInfo(
         422, "不允许的备案状态变更", "That filing status change is not allowed"
+    ),
+    ErrorCode.RULE_SET_INVALID: CodeInfo(
+        422, "风险规则集不合规（逐条列出问题）", "The risk rule set is invalid (every problem is listed)"
+    ),
+    ErrorCode.RULE_SET_VERSION_TAKEN: CodeInfo(
+        409,
+        "风险规则集版本号已存在（修改须另立新版本）",
+        "That rule set version exists (a change is a new version)",
+    ),
+    ErrorCode.RULE_SET_ALREADY_ACTIVE: CodeInfo(
+        409, "风险规则集已启用", "That rule set version is already activated"
     ),
     ErrorCode.REASON_REQUIRED: CodeInfo(
         422, "暂停、撤销或变更备案须说明理由", "Suspending, revoking or changing a filing needs a reason"

@@ -48,9 +48,10 @@ from cbec.messages.models import Document, DocumentKey, Message, Receipt
 from cbec.messages.serials import next_serial, next_serial_block
 from cbec.registry import repository as registry_repo
 from cbec.registry.models import Enterprise
-from cbec.risk import prices, watchlists
+from cbec.risk import activation, prices, watchlists
 from cbec.risk.features import BuyerOrder, ContactOrder
 from cbec.risk.models import PriceObservation
+from cbec.risk.rules import RuleSet
 from cbec.store.upsert import insert_ignore
 
 log = structlog.get_logger()
@@ -253,6 +254,7 @@ class _Batch(DocumentBatch):
         self._alerts: list[dict[str, Any]] = []
         self._watch: watchlists.WatchLists | None = None
         self._prices: prices.ReferencePrices | None = None
+        self._rules: RuleSet | None = None
         self._observations: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
@@ -763,6 +765,7 @@ class _Batch(DocumentBatch):
             ),
             price_hs6=price_hs6,
             price_sku=price_sku,
+            rules=self.rules(),
         )
         # accepted: its prices join the references (after its own assessment, never in it)
         self._observations += prices.observations(declaration, order_id=order.id, at=self.now)
@@ -815,6 +818,12 @@ class _Batch(DocumentBatch):
             window = risking.reference_window(self.now.astimezone(SHANGHAI).date())
             self._prices = prices.ReferencePrices(self.session, window=window)
         return self._prices
+
+    def rules(self) -> RuleSet:
+        """The risk rule set in force today (asked once per batch: an activation needs no restart)."""
+        if self._rules is None:
+            self._rules = activation.in_force(self.session, self.now.astimezone(SHANGHAI).date())
+        return self._rules
 
     def watch_lists(self) -> watchlists.WatchLists:
         """The product-safety list and agency signals in force today (loaded once per batch)."""

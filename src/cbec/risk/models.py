@@ -105,3 +105,21 @@ class PriceObservation(IdMixin, Base):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(19, 5))
     observed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     order_id: Mapped[str] = mapped_column(String(36))
+
+
+class RuleSetVersion(IdMixin, Base):
+    """A rule set uploaded at run time (YAML text, checked by the same parser as the shipped ones).
+
+    Uploaded as a draft; activated from a date by a named person. The clearance batch uses the
+    latest activation in force on its day, else the rule set shipped with the package."""
+
+    __tablename__ = "risk_rule_sets"
+
+    version: Mapped[str] = mapped_column(String(40), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    active_from: Mapped[date | None] = mapped_column(Date, index=True)
+    activated_by: Mapped[str | None] = mapped_column(String(100))
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -239,6 +239,18 @@ def load_yaml(path: Path) -> Any:
         raise ParameterSchemaError(str(path), [f"not valid YAML: {exc}"]) from exc
 
 
+def load_yaml_text(text: str, *, source: str) -> Any:
+    """Parse YAML text (an upload) like :func:`load_yaml`: safe loader, numbers as Decimal.
+
+    Raises:
+        ParameterSchemaError: the text is not valid YAML.
+    """
+    try:
+        return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise ParameterSchemaError(source, [f"not valid YAML: {exc}"]) from exc
+
+
 def _text(
     data: Mapping[str, Any], key: str, problems: list[str], *, required: bool, where: str
 ) -> str | None:

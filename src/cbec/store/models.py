@@ -16,7 +16,14 @@ from cbec.exports.models import (
 from cbec.messages.models import Document, DocumentKey, Message, OutboxEvent, RawMessage, Receipt
 from cbec.messages.serials import Counter
 from cbec.registry.models import Enterprise, EnterpriseChange
-from cbec.risk.models import AgencySignalRow, PriceObservation, RiskAlert, RiskCase, SafetyListEntry
+from cbec.risk.models import (
+    AgencySignalRow,
+    PriceObservation,
+    RiskAlert,
+    RiskCase,
+    RuleSetVersion,
+    SafetyListEntry,
+)
 from cbec.store.base import Base
 
 metadata = Base.metadata
@@ -49,6 +56,7 @@ __all__ = [
     "Receipt",
     "RiskAlert",
     "RiskCase",
+    "RuleSetVersion",
     "SafetyListEntry",
     "metadata",
 ]

@@ -17,7 +17,7 @@ from cbec.clearance.enums import InspectionResult
 from cbec.errors import ErrorCode, InvalidInputError, PermissionDeniedError
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import SHANGHAI, utc_now
-from cbec.risk import cases, watchlists
+from cbec.risk import activation, cases, watchlists
 from cbec.risk.models import AgencySignalRow, SafetyListEntry
 from cbec.workers.runner import ClearanceWorker
 
@@ -225,3 +225,68 @@ def withdraw_signal(signal_id: str, caller: CallerDep, session: SessionDep) -> d
     row = watchlists.withdraw(session, AgencySignalRow, signal_id, actor=caller.actor)
     audit.record(session, actor=caller.actor, action="risk.signal_withdrawn", subject=f"signal:{row.id}")
     return watchlists.signal_out(row)
+
+
+class RuleSetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000, description="the rule set as YAML")
+
+
+@router.post("/rule-sets", status_code=201)
+def upload_rule_set(body: RuleSetIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """Upload a rule set version (a draft until activated); the audit says what changed against the
+    rule set in force today."""
+    require_roles(caller, *_OFFICERS)
+    row, rule_set = activation.upload(session, text=body.text, actor=caller.actor)
+    current = activation.in_force(session, _today())
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="risk.rule_set_uploaded",
+        subject=f"rule_set:{row.version}",
+        sha256=row.sha256,
+        against=current.version,
+        **activation.changes(current, rule_set),
+    )
+    return {**activation.version_out(row), "changes": activation.changes(current, rule_set)}
+
+
+@router.get("/rule-sets")
+def list_rule_sets(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The rule set in force today and the uploaded versions."""
+    require_roles(caller, *_READERS)
+    current = activation.in_force(session, _today())
+    return {
+        "in_force": {"version": current.version, "valid_from": current.valid_from.isoformat()},
+        "uploaded": [activation.version_out(r) for r in activation.versions(session)],
+    }
+
+
+class ActivateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active_from: date | None = None
+
+
+@router.post("/rule-sets/{version}/activate")
+def activate_rule_set(
+    version: str, body: ActivateIn, caller: CallerDep, session: SessionDep
+) -> dict[str, Any]:
+    """Activate an uploaded version from a day (today by default); customs decides."""
+    require_roles(caller, CallerRole.customs)
+    today = _today()
+    before = activation.in_force(session, today)
+    row = activation.activate(
+        session, version, active_from=body.active_from or today, actor=caller.actor, today=today
+    )
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="risk.rule_set_activated",
+        subject=f"rule_set:{row.version}",
+        active_from=str(row.active_from),
+        replaces=before.version,
+        sha256=row.sha256,
+    )
+    return activation.version_out(row)
