@@ -10,6 +10,7 @@ import binascii
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     risk_scoring: bool = True
     #: Seed of the random inspection sample.
     sample_seed: int = 20260101
+    #: A model written by ``cbec risk train`` (LightGBM text), combined with the rules; empty = rules only.
+    risk_model: Path | None = None
     #: Events per clearance batch.
     worker_batch_size: int = Field(default=500, gt=0)
     #: AES-256-GCM key (Base64 of 32 bytes) for personal data and raw payloads at rest.

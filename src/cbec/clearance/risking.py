@@ -30,7 +30,7 @@ from cbec.risk.features import (
 from cbec.risk.params import RiskParameters, load_risk_parameters
 from cbec.risk.rules import RuleSet, load_rules
 from cbec.risk.sampling import SamplingDecision, SamplingParameters, decide, load_sampling_parameters
-from cbec.risk.scoring import RiskAssessment, assess
+from cbec.risk.scoring import Model, RiskAssessment, assess
 
 #: Rule actions that put an alert in the officers' queue.
 ALERT_ACTIONS = frozenset({"alert", "hold", "must_inspect"})
@@ -46,7 +46,11 @@ class RiskOutcome:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "risk": self.assessment.to_dict(),
+            # the full feature vector too: the training example once the inspection concludes
+            "risk": {
+                **self.assessment.to_dict(),
+                "features": {k: round(v, 6) for k, v in self.assessment.features.items()},
+            },
             "sampling": {
                 "inspect": self.decision.inspect,
                 "path": self.decision.path,
@@ -138,6 +142,7 @@ def assess_and_decide(
     price_hs6: Mapping[str, PriceStats] | None = None,
     price_sku: Mapping[str, PriceStats] | None = None,
     rules: RuleSet | None = None,
+    model: Model | None = None,
 ) -> RiskOutcome:
     """Score the declaration and decide inspection (the one function the worker calls)."""
     day = declaration.declared_at.astimezone(SHANGHAI).date()
@@ -152,7 +157,7 @@ def assess_and_decide(
         price_hs6=price_hs6 or {},
         price_sku=price_sku or {},
     )
-    assessment = assess(declaration, history, rules=rules, params=risk_params)
+    assessment = assess(declaration, history, rules=rules, params=risk_params, model=model)
     decision = decide(
         declaration.key,
         trade_mode=declaration.trade_mode,

@@ -52,6 +52,7 @@ from cbec.risk import activation, prices, watchlists
 from cbec.risk.features import BuyerOrder, ContactOrder
 from cbec.risk.models import PriceObservation
 from cbec.risk.rules import RuleSet
+from cbec.risk.scoring import Model
 from cbec.store.upsert import insert_ignore
 
 log = structlog.get_logger()
@@ -94,6 +95,8 @@ class EngineSettings:
     risk_scoring: bool = True
     #: Seed of the random sample (reproducible decisions).
     sample_seed: int = 20260101
+    #: A trained risk model combined with the rules (``CBEC_RISK_MODEL``); None = rules only.
+    model: Model | None = None
 
 
 @dataclass
@@ -766,6 +769,7 @@ class _Batch(DocumentBatch):
             price_hs6=price_hs6,
             price_sku=price_sku,
             rules=self.rules(),
+            model=self.engine.settings.model,
         )
         # accepted: its prices join the references (after its own assessment, never in it)
         self._observations += prices.observations(declaration, order_id=order.id, at=self.now)

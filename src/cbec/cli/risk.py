@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,12 +39,25 @@ def evaluate(
     dataset: Annotated[DatasetName, typer.Option("--dataset")] = DatasetName.kcs,
     data_dir: DataDir = None,
     limit: Limit = None,
+    platform: Annotated[
+        bool, typer.Option("--platform", help="the platform's own concluded inspections instead of a dataset")
+    ] = False,
+    model_file: Annotated[
+        Path | None,
+        typer.Option("--model", exists=True, dir_okay=False, help="with --platform: a model to compare"),
+    ] = None,
 ) -> None:
     """Score the test split with our model and the baselines; print the table.
+
+    With ``--platform``: Precision/Recall@5 % and @10 % on the newest 20 % of the platform's concluded
+    inspections, for the rules alone and (with ``--model``) for a trained model.
 
     The last line is ``p5=… p10=… novel_p5=… novel_p10=…`` (Precision@5 % / 10 % of our model on the
     full test set and on the novel (HS6, net mass) subset).
     """
+    if platform:
+        _evaluate_platform(model_file)
+        return
     from cbec.risk.benchmark.dataset import load_kcs
     from cbec.risk.benchmark.evaluate import evaluate as run
     from cbec.risk.benchmark.evaluate import format_report
@@ -71,8 +84,18 @@ def train(
         Path | None,
         typer.Option("--mapping", exists=True, dir_okay=False, help="JSON: KcsRow field -> CSV column"),
     ] = None,
+    platform: Annotated[
+        bool, typer.Option("--platform", help="train on the platform's own concluded inspections")
+    ] = False,
+    paths: Annotated[
+        str | None, typer.Option("--paths", help="with --platform: only these inspection paths, e.g. random")
+    ] = None,
 ) -> None:
     """Train the model (train split; early stopping on valid) and save it.
+
+    With ``--platform`` the examples are the platform's declarations whose inspection concluded
+    (found = sent back or detained); oldest 80 % train, newest 20 % validate. Point
+    ``CBEC_RISK_MODEL`` at the file to combine it with the rules in clearance.
 
     With ``--csv FILE --mapping JSON`` the rows come from a platform export: they are sorted by date,
     the last 20 % serve as the validation period.
@@ -80,6 +103,9 @@ def train(
     from cbec.risk.benchmark.dataset import load_kcs, read_mapped_csv
     from cbec.risk.benchmark.evaluate import fit_model
 
+    if platform:
+        _train_platform(out, paths)
+        return
     if (csv_file is None) != (mapping is None):
         typer.echo("--csv and --mapping go together", err=True)
         raise typer.Exit(2)
@@ -107,3 +133,50 @@ def train(
         f"trained on {len(train_rows)} rows (valid {len(valid_rows)}), "
         f"best iteration {model.best_iteration}, {len(model.feature_names)} features -> {out}"
     )
+
+
+def _platform_examples(paths: str | None = None) -> list[Any]:
+    from cbec.risk import training
+    from cbec.store.session import unit_of_work
+
+    chosen = {p.strip() for p in paths.split(",") if p.strip()} if paths else None
+    with unit_of_work() as session:
+        return training.examples(session, paths=chosen)
+
+
+def _train_platform(out: Path, paths: str | None) -> None:
+    from cbec.risk import training
+
+    rows = _platform_examples(paths)
+    try:
+        model = training.train(rows)
+    except training.NotEnoughDataError as exc:
+        typer.echo(f"cannot train: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    model.save(out)
+    fit, valid = training.split(rows)
+    found = sum(r.label for r in rows)
+    typer.echo(
+        f"trained on {len(fit)} concluded inspections (valid {len(valid)}; {found} with findings), "
+        f"best iteration {model.best_iteration}, {len(model.feature_names)} features -> {out}"
+    )
+
+
+def _evaluate_platform(model_file: Path | None) -> None:
+    from cbec.risk import model as risk_model
+    from cbec.risk import training
+
+    rows = _platform_examples()
+    model = risk_model.load(model_file) if model_file is not None else None
+    try:
+        report = training.evaluate(model, rows)
+    except training.NotEnoughDataError as exc:
+        typer.echo(f"cannot evaluate: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    _, held_out = training.split(rows)
+    typer.echo(
+        f"held-out: {len(held_out)} concluded inspections, {sum(r.label for r in held_out)} with findings"
+    )
+    for name, by_rate in report.items():
+        cells = " ".join(f"p{n:g}={a.precision:.3f} r{n:g}={a.recall:.3f}" for n, a in by_rate.items())
+        typer.echo(f"{name}: {cells}")

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy.orm import Session
@@ -167,6 +167,15 @@ class ClearanceWorker:
                 self._wake.clear()
 
 
+def _risk_model(settings: Settings) -> Any:  # a cbec.risk.model.RiskModel
+    """The trained model named by ``CBEC_RISK_MODEL`` (None: rules only)."""
+    if settings.risk_model is None:
+        return None
+    from cbec.risk import model as risk_model  # LightGBM loads only when a model is configured
+
+    return risk_model.load(settings.risk_model)
+
+
 def build_worker(settings: Settings, sessions: Callable[[], Session]) -> ClearanceWorker:
     """A clearance worker configured from the settings."""
     engine = ClearanceEngine(
@@ -176,6 +185,7 @@ def build_worker(settings: Settings, sessions: Callable[[], Session]) -> Clearan
             inspection_rate=settings.inspection_rate,
             risk_scoring=settings.risk_scoring,
             sample_seed=settings.sample_seed,
+            model=_risk_model(settings),
         ),
     )
     worker = ClearanceWorker(engine, sessions, batch_size=settings.worker_batch_size)
