@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from cbec.clearance.models import ClearanceOrder
+from cbec.cli.main import app
 from tests.clearance.support import Line, Zone, auth
 from tests.factories import make_ric
 
@@ -98,3 +101,43 @@ def test_a_ring_of_buyer_ids_at_one_address_is_alerted_and_a_household_is_not(zo
         zone.send_set(zone.spec(buyer_id=make_ric(seed)))
     ring = [a for a in _alerts(zone) if a["rule"] == "RISK.ID.SHARED_ADDRESS"]
     assert ring, "seven buyer IDs on one address must raise the shared-address alert"
+
+
+def test_cli_lists_alerts_and_works_a_case(zone: Zone, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CBEC_DATABASE_URL", zone.settings.database_url)
+    zone.set_engine(inspection_rate=Decimal(1))
+    buyer = make_ric(403)
+    for _ in range(3):
+        zone.send_set(zone.spec(lines=(NEAR_LIMIT,), buyer_id=buyer))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["risk", "alerts"])
+    assert listed.exit_code == 0, listed.output
+    alert = next(a for a in _alerts(zone) if a["rule"] == "RISK.SPLIT.NEAR_LIMIT")
+    assert f"{alert['id']}  open" in listed.output
+
+    opened = runner.invoke(app, ["risk", "case-open", str(alert["id"]), "--assign", "关员乙"])
+    assert opened.exit_code == 0, opened.output
+    case_id = opened.output.split()[1]
+    bad = runner.invoke(app, ["risk", "case-close", case_id, "--result", "maybe"])
+    assert bad.exit_code == 2 and "invalid input" in bad.output
+    closed = runner.invoke(
+        app,
+        [
+            "risk",
+            "case-close",
+            case_id,
+            "--result",
+            "sent_back",
+            "--finding",
+            "quantity_mismatch:少件",
+            "--revenue",
+            "12.5",
+        ],
+    )
+    assert closed.exit_code == 0, closed.output
+    with zone.db() as session:
+        order = session.get(ClearanceOrder, alert["order_id"])
+        assert order is not None
+        assert (order.state, order.return_status) == ("sent_back", "700")
+    again = runner.invoke(app, ["risk", "case-close", case_id, "--result", "clean"])
+    assert again.exit_code == 2 and "INVALID_STATUS_CHANGE" in again.output

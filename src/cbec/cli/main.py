@@ -376,6 +376,11 @@ def demo(
     console.print(
         f"inspection by path {data['inspection_by_path']}; risk rule hits {data['rule_hits']}", markup=False
     )
+    console.print(
+        f"alerts by rule {data['alerts_by_rule']} (queue: cbec risk alerts; "
+        "why each declaration was inspected: GET /api/v1/orders/{ebpCode}/{orderNo})",
+        markup=False,
+    )
     export_figures = data.get("exports") or {}
     if export_figures:
         console.print(

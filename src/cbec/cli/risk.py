@@ -14,7 +14,10 @@ import typer
 
 __all__ = ["risk_app"]
 
-risk_app = typer.Typer(help="Risk engine: benchmark and learned model (风险模型).", no_args_is_help=True)
+risk_app = typer.Typer(
+    help="Risk engine: alerts and cases, benchmark and learned model (风险预警、案件、模型).",
+    no_args_is_help=True,
+)
 
 
 class DatasetName(StrEnum):
@@ -180,3 +183,98 @@ def _evaluate_platform(model_file: Path | None) -> None:
     for name, by_rate in report.items():
         cells = " ".join(f"p{n:g}={a.precision:.3f} r{n:g}={a.recall:.3f}" for n, a in by_rate.items())
         typer.echo(f"{name}: {cells}")
+
+
+Actor = Annotated[str, typer.Option("--actor", help="who acts (recorded in the audit trail)")]
+
+
+@risk_app.command("alerts")
+def list_alerts(
+    status: Annotated[str, typer.Option("--status", help="open | in_case | closed | all")] = "open",
+) -> None:
+    """The alert queue (风险预警队列), newest first."""
+    from cbec.risk import cases
+    from cbec.store.session import unit_of_work
+
+    with unit_of_work() as session:
+        rows = [cases.alert_out(a) for a in cases.alerts(session, status=None if status == "all" else status)]
+    for a in rows:
+        typer.echo(f"{a['id']}  {a['status']:8} {a['rule']:32} {a['action']:13} {a['declaration_key']}")
+    typer.echo(f"{len(rows)} alerts")
+
+
+@risk_app.command("case-open")
+def open_case(
+    alert_ids: Annotated[list[str], typer.Argument(help="alerts of one declaration")],
+    assigned_to: Annotated[str | None, typer.Option("--assign")] = None,
+    actor: Actor = "cli:officer",
+) -> None:
+    """Open a case on alerts of one declaration (立案)."""
+    from cbec.audit import service as audit
+    from cbec.errors import CbecError
+    from cbec.risk import cases
+    from cbec.store.session import unit_of_work
+
+    try:
+        with unit_of_work() as session:
+            case = cases.open_case(session, alert_ids=alert_ids, actor=actor, assigned_to=assigned_to)
+            audit.record(session, actor=actor, action="risk.case_opened", subject=f"case:{case.id}")
+            typer.echo(f"case {case.id} opened on {len(alert_ids)} alerts")
+    except CbecError as exc:
+        typer.echo(f"{exc.code}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+@risk_app.command("case-close")
+def close_case(
+    case_id: str,
+    result: Annotated[str, typer.Option("--result", help="clean | sent_back | detained_* (查验结果)")],
+    findings: Annotated[
+        list[str] | None, typer.Option("--finding", help="KIND[:note], e.g. misdeclared_value:低报")
+    ] = None,
+    revenue_found: Annotated[str, typer.Option("--revenue", help="revenue found (CNY)")] = "0",
+    actor: Actor = "cli:officer",
+) -> None:
+    """Close a case with the inspection result; the declaration takes its outcome (800 / 700 / 50x)."""
+    from decimal import Decimal, InvalidOperation
+
+    from cbec.audit import service as audit
+    from cbec.clearance.enums import InspectionResult
+    from cbec.clearance.service import ClearanceEngine
+    from cbec.config import get_settings
+    from cbec.errors import CbecError
+    from cbec.kernel.crypto import DataCipher
+    from cbec.risk import cases
+    from cbec.store.session import unit_of_work
+
+    try:
+        outcome = InspectionResult(result)
+        kinds = [cases.FindingKind(f.split(":", 1)[0]) for f in findings or []]
+        revenue = Decimal(revenue_found)
+    except (ValueError, InvalidOperation) as exc:
+        typer.echo(f"invalid input: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    recorded = [
+        {"kind": kind.value, "note": f.split(":", 1)[1] if ":" in f else ""}
+        for kind, f in zip(kinds, findings or [], strict=True)
+    ]
+    settings = get_settings()
+    engine = ClearanceEngine(DataCipher(settings.data_key_bytes, settings.data_key_id))
+    try:
+        with unit_of_work() as session:
+            case = cases.close_case(
+                session,
+                engine,
+                case_id,
+                result=outcome,
+                findings=recorded,
+                revenue_found=revenue,
+                actor=actor,
+            )
+            audit.record(
+                session, actor=actor, action="risk.case_closed", subject=f"case:{case.id}", result=result
+            )
+            typer.echo(f"case {case.id} closed: {result}")
+    except CbecError as exc:
+        typer.echo(f"{exc.code}: {exc}", err=True)
+        raise typer.Exit(2) from exc

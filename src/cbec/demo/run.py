@@ -31,6 +31,7 @@ from cbec.messages.ingest import AccessPoint, Answer, Submission
 from cbec.registry import repository as registry_repo
 from cbec.registry import service as registry
 from cbec.registry.schemas import EnterpriseCreate
+from cbec.risk.models import RiskAlert
 from cbec.store import migrate
 from cbec.store.session import session_factory, unit_of_work
 from cbec.workers.runner import build_worker
@@ -64,6 +65,7 @@ class DemoSummary:
     exports: dict[str, Any] = field(default_factory=dict)
     inspection_by_path: dict[str, int] = field(default_factory=dict)
     rule_hits: dict[str, int] = field(default_factory=dict)
+    alerts_by_rule: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class DemoSummary:
             "inspection_rate": self.inspection_rate,
             "inspection_by_path": self.inspection_by_path,
             "rule_hits": self.rule_hits,
+            "alerts_by_rule": self.alerts_by_rule,
             "exports": self.exports,
         }
 
@@ -337,6 +340,16 @@ def _summarise(
             (o.ebp_code, o.order_no): o
             for o in session.scalars(
                 select(ClearanceOrder).where(ClearanceOrder.order_no.in_([g.order_no for g in generated]))
+            )
+        }
+        summary.alerts_by_rule = {
+            rule: int(n)
+            for rule, n in session.execute(
+                select(RiskAlert.rule_id, func.count())
+                .join(ClearanceOrder, ClearanceOrder.id == RiskAlert.order_id)
+                .where(ClearanceOrder.order_no.in_([g.order_no for g in generated]))
+                .group_by(RiskAlert.rule_id)
+                .order_by(RiskAlert.rule_id)
             )
         }
         tax_total = Decimal(
