@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import cbec
-from cbec.api.routes import clearance, codes, documents, exports, keys, messages, registry, risk
+from cbec.api.routes import clearance, codes, credit, documents, exports, keys, messages, registry, risk
 from cbec.config import Settings, get_settings
 from cbec.errors import CODES, CbecError, ErrorCode
 from cbec.logging import configure_logging
@@ -97,6 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": cbec.__version__}
 
-    for module in (registry, keys, messages, documents, clearance, exports, risk, codes):
+    for module in (registry, keys, messages, documents, clearance, exports, risk, credit, codes):
         app.include_router(module.router)
     return app

@@ -39,6 +39,7 @@ from cbec.clearance.receipts import (
     Outgoing,
     declaration_receipt,
 )
+from cbec.credit import service as credit
 from cbec.errors import CbecError, ErrorCode, InvalidInputError, NotFoundError
 from cbec.kernel.crypto import DataCipher, is_encrypted_token
 from cbec.kernel.dates import SHANGHAI, ceb_time17
@@ -258,6 +259,7 @@ class _Batch(DocumentBatch):
         self._watch: watchlists.WatchLists | None = None
         self._prices: prices.ReferencePrices | None = None
         self._rules: RuleSet | None = None
+        self._grades: dict[str, str | None] = {}
         self._observations: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
@@ -758,6 +760,7 @@ class _Batch(DocumentBatch):
             declaration,
             self.buyer_history(order),
             seed=self.engine.settings.sample_seed,
+            credit_grade=self.credit_grade(seller),
             address_orders=self.contact_history(
                 ClearanceOrder.address_hash, declaration.consignee_address_hash
             ),
@@ -822,6 +825,17 @@ class _Batch(DocumentBatch):
             window = risking.reference_window(self.now.astimezone(SHANGHAI).date())
             self._prices = prices.ReferencePrices(self.session, window=window)
         return self._prices
+
+    def credit_grade(self, enterprise: Enterprise | None) -> str | None:
+        """The sampling grade from the enterprise's customs credit level in force (cbec.credit)."""
+        if enterprise is None:
+            return None
+        if enterprise.id not in self._grades:
+            day = self.now.astimezone(SHANGHAI).date()
+            self._grades[enterprise.id] = credit.sampling_grades(self.session, [enterprise], day).get(
+                enterprise.id
+            )
+        return self._grades[enterprise.id]
 
     def rules(self) -> RuleSet:
         """The risk rule set in force today (asked once per batch: an activation needs no restart)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cbec.audit.models import AuditEvent
 from cbec.auth.models import ApiKey
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
+from cbec.credit.models import CreditFact
 from cbec.exports.models import (
     ExportEvent,
     ExportOrder,
@@ -36,6 +37,7 @@ __all__ = [
     "ClearanceEvent",
     "ClearanceOrder",
     "Counter",
+    "CreditFact",
     "Document",
     "DocumentKey",
     "Enterprise",

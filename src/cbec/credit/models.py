@@ -1,0 +1,34 @@
+"""The credit archive (信用档案): dated credit facts about an enterprise, each with its origin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cbec.kernel.dates import utc_now
+from cbec.store.base import Base, IdMixin
+from cbec.store.types import UTCDateTime
+
+
+class CreditFact(IdMixin, Base):
+    """One credit fact: a rating or a listing posted by an agency, in force over a period.
+
+    Facts are never edited or deleted: a new rating is a new fact (the latest in force wins) and a
+    mistaken one is withdrawn, so every past decision can be explained from what was known then."""
+
+    __tablename__ = "credit_facts"
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # customs_level | tax_level | forex_class | ...
+    value: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(16))  # the posting agency's role
+    basis: Mapped[str | None] = mapped_column(String(200))  # decision or document number
+    note: Mapped[str] = mapped_column(Text, default="")
+    effective_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    posted_by: Mapped[str] = mapped_column(String(100))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))

@@ -1,0 +1,182 @@
+"""Posting and reading credit facts; the customs level in force feeds inspection sampling.
+
+Which agency posts which kind of fact, and which values a kind takes, is below in ``KINDS`` —
+each kind with its source document. The customs level's values are the levels in force on the
+fact's date (Order 251, then Order 282: ``customs_levels.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from cbec.auth.enums import CallerRole
+from cbec.credit.levels import customs_levels
+from cbec.credit.models import CreditFact
+from cbec.errors import ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
+from cbec.kernel.dates import utc_now
+from cbec.registry.models import Enterprise
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A kind of credit fact: who posts it, the values it takes (None: the customs levels in force)."""
+
+    poster: CallerRole
+    values: frozenset[str] | None
+    reference: str
+
+
+KINDS: dict[str, Kind] = {
+    "customs_level": Kind(CallerRole.customs, None, "海关总署令第251号 / 第282号 (regulation.md §4.1)"),
+    "tax_level": Kind(
+        CallerRole.tax,
+        frozenset({"A", "B", "M", "C", "D"}),
+        "纳税信用管理办法 A/B/M/C/D (regulation.md §4.2)",
+    ),
+    "forex_class": Kind(
+        CallerRole.forex, frozenset({"A", "B", "C"}), "货物贸易外汇管理 企业分类 A/B/C (regulation.md §4.3)"
+    ),
+    "abnormal_operation": Kind(
+        CallerRole.market,
+        frozenset({"listed"}),
+        "企业信息公示暂行条例 经营异常名录 (not in regulation.md: unverified)",
+    ),
+    "serious_violation": Kind(
+        CallerRole.market,
+        frozenset({"listed"}),
+        "市场监督管理严重违法失信名单管理办法 (not in regulation.md: unverified)",
+    ),
+}
+
+
+def _check(kind: str, value: str, role: CallerRole, effective_from: date, expires_on: date | None) -> None:
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED, "未知的信用信息类别", data={"kind": kind, "kinds": sorted(KINDS)}
+        )
+    if role is not spec.poster:
+        raise PermissionDeniedError(
+            ErrorCode.PERMISSION_DENIED, data={"kind": kind, "poster": spec.poster.value, "role": role.value}
+        )
+    allowed = spec.values if spec.values is not None else frozenset(customs_levels(effective_from).levels)
+    if value not in allowed:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED,
+            "信用信息取值无效",
+            data={"kind": kind, "value": value, "allowed": sorted(allowed)},
+        )
+    if expires_on is not None and expires_on < effective_from:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED, "失效日期早于生效日期", data={"field": "expires_on"}
+        )
+
+
+def post_fact(
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    kind: str,
+    value: str,
+    role: CallerRole,
+    actor: str,
+    effective_from: date,
+    expires_on: date | None = None,
+    basis: str | None = None,
+    note: str = "",
+) -> CreditFact:
+    """Record a credit fact posted by an agency (checked against ``KINDS``)."""
+    _check(kind, value, role, effective_from, expires_on)
+    fact = CreditFact(
+        enterprise_id=enterprise.id,
+        kind=kind,
+        value=value,
+        source=role.value,
+        basis=basis,
+        note=note,
+        effective_from=effective_from,
+        expires_on=expires_on,
+        posted_by=actor,
+    )
+    session.add(fact)
+    session.flush()
+    return fact
+
+
+def withdraw_fact(session: Session, fact_id: str, *, role: CallerRole, actor: str) -> CreditFact:
+    """Withdraw a fact (kept for the record); only its source agency may."""
+    fact = session.get(CreditFact, fact_id, with_for_update=True)
+    if fact is None:
+        raise NotFoundError(ErrorCode.NOT_FOUND, data={"fact": fact_id})
+    if fact.source != role.value:
+        raise PermissionDeniedError(
+            ErrorCode.PERMISSION_DENIED, data={"fact": fact_id, "source": fact.source}
+        )
+    if fact.withdrawn_at is None:
+        fact.withdrawn_at = utc_now()
+        fact.withdrawn_by = actor
+    return fact
+
+
+def facts(
+    session: Session, enterprise_ids: Iterable[str], *, day: date | None = None
+) -> Sequence[CreditFact]:
+    """Facts of the enterprises, newest first; only those in force on ``day`` when given."""
+    query = (
+        select(CreditFact)
+        .where(CreditFact.enterprise_id.in_(sorted(set(enterprise_ids))))
+        .order_by(CreditFact.effective_from.desc(), CreditFact.posted_at.desc())
+    )
+    if day is not None:
+        query = query.where(
+            CreditFact.effective_from <= day,
+            or_(CreditFact.expires_on.is_(None), CreditFact.expires_on >= day),
+            CreditFact.withdrawn_at.is_(None),
+        )
+    return session.scalars(query).all()
+
+
+def current(session: Session, enterprise_id: str, day: date) -> dict[str, CreditFact]:
+    """The fact in force of each kind (the latest effective one wins)."""
+    found: dict[str, CreditFact] = {}
+    for fact in facts(session, [enterprise_id], day=day):
+        found.setdefault(fact.kind, fact)
+    return found
+
+
+def sampling_grades(session: Session, enterprises: Iterable[Enterprise], day: date) -> dict[str, str]:
+    """The inspection-sampling grade of each enterprise (by id) from its customs level in force on ``day``.
+
+    Enterprises without a customs level are absent (sampling then applies no grade factor)."""
+    by_id = {e.id: e for e in enterprises}
+    levels = customs_levels(day).levels
+    grades: dict[str, str] = {}
+    for fact in facts(session, by_id, day=day):
+        if fact.kind != "customs_level" or fact.enterprise_id in grades:
+            continue
+        level = levels.get(fact.value)
+        if level is not None:  # a level of a repealed order is not mapped silently
+            grades[fact.enterprise_id] = level.sampling_grade
+    return grades
+
+
+def fact_out(fact: CreditFact) -> dict[str, Any]:
+    return {
+        "id": fact.id,
+        "kind": fact.kind,
+        "value": fact.value,
+        "source": fact.source,
+        "basis": fact.basis,
+        "note": fact.note,
+        "effective_from": fact.effective_from.isoformat(),
+        "expires_on": fact.expires_on.isoformat() if fact.expires_on else None,
+        "posted_by": fact.posted_by,
+        "posted_at": fact.posted_at.isoformat(),
+        "withdrawn_at": fact.withdrawn_at.isoformat() if fact.withdrawn_at else None,
+    }

@@ -1,0 +1,112 @@
+"""The credit archive's first use: customs posts an enterprise's credit level, the level in force
+sets its inspection-sampling grade; agencies post only their own kinds of fact; an enterprise reads
+only its own archive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from cbec.clearance.service import EngineSettings
+from cbec.kernel.dates import SHANGHAI, utc_now
+from tests.clearance.support import Zone, auth
+
+
+def _key(zone: Zone, role: str) -> str:
+    r = zone.client.post(
+        "/api/v1/keys", json={"name": role, "role": role}, headers=auth(zone.factory.operator_key)
+    )
+    assert r.status_code == 201, r.text
+    key: str = r.json()["api_key"]
+    return key
+
+
+def _sampling(zone: Zone) -> dict[str, Any]:
+    spec = zone.send_set(zone.spec())
+    sampling: dict[str, Any] = zone.lifecycle(spec.order_no)["assessment"]["sampling"]
+    return sampling
+
+
+def _post(zone: Zone, key: str, code: str, **body: Any) -> Any:
+    return zone.client.post(f"/api/v1/credit/{code}/facts", json=body, headers=auth(key))
+
+
+def test_the_customs_level_in_force_sets_the_sampling_grade(zone: Zone) -> None:
+    zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
+    baseline = Decimal(_sampling(zone)["routine_rate"])
+    code = zone.platform.customs_code
+
+    r = _post(
+        zone, zone.customs, code, kind="customs_level", value="dishonest", basis="海关失信认定书2026-001"
+    )
+    assert r.status_code == 201, r.text
+    fact = r.json()
+    dishonest = _sampling(zone)
+    assert Decimal(dishonest["routine_rate"]) >= Decimal("0.8") > baseline
+    assert "失信" in dishonest["explanation"]
+
+    archive = zone.client.get(f"/api/v1/credit/{code}", headers=auth(zone.customs)).json()
+    assert archive["customs_level"]["code"] == "dishonest"
+    assert archive["customs_level"]["sampling_grade"] == "dishonest"
+    assert "282" in archive["customs_level"]["reference"]  # Order 282 is in force from 2026-04-01
+
+    r = _post(zone, zone.customs, code, kind="customs_level", value="advanced_certified")
+    assert r.status_code == 201, r.text
+    assert Decimal(_sampling(zone)["routine_rate"]) < baseline  # the latest level wins
+
+    # withdrawn facts no longer count; with the advanced level withdrawn, dishonest is in force again
+    later = r.json()["id"]
+    assert (
+        zone.client.post(f"/api/v1/credit/facts/{later}/withdraw", headers=auth(zone.customs)).status_code
+        == 200
+    )
+    assert Decimal(_sampling(zone)["routine_rate"]) >= Decimal("0.8")
+    assert (
+        zone.client.post(
+            f"/api/v1/credit/facts/{fact['id']}/withdraw", headers=auth(zone.customs)
+        ).status_code
+        == 200
+    )
+    assert Decimal(_sampling(zone)["routine_rate"]) == baseline
+
+
+def test_facts_are_checked_against_their_kind_and_poster(zone: Zone) -> None:
+    code = zone.platform.customs_code
+    tax = _key(zone, "tax")
+    assert _post(zone, tax, code, kind="customs_level", value="regular").status_code == 403
+    assert _post(zone, zone.agent.key, code, kind="tax_level", value="A").status_code == 403
+    r = _post(zone, tax, code, kind="tax_level", value="E")
+    assert (r.status_code, r.json()["code"]) == (422, "VALIDATION_FAILED")
+    assert _post(zone, tax, code, kind="tax_level", value="M").status_code == 201
+    assert _post(zone, zone.customs, code, kind="bribes", value="x").status_code == 422
+    # "other" is an Order 251 level: accepted before 2026-04-01, refused under Order 282
+    assert (
+        _post(
+            zone, zone.customs, code, kind="customs_level", value="other", effective_from="2026-03-01"
+        ).status_code
+        == 201
+    )
+    today = utc_now().astimezone(SHANGHAI).date().isoformat()
+    assert (
+        _post(zone, zone.customs, code, kind="customs_level", value="other", effective_from=today).status_code
+        == 422
+    )
+    # only the posting agency withdraws its fact
+    fact = _post(zone, tax, code, kind="tax_level", value="B").json()
+    assert (
+        zone.client.post(
+            f"/api/v1/credit/facts/{fact['id']}/withdraw", headers=auth(zone.customs)
+        ).status_code
+        == 403
+    )
+
+
+def test_an_enterprise_reads_only_its_own_archive(zone: Zone) -> None:
+    tax = _key(zone, "tax")
+    assert _post(zone, tax, zone.agent.customs_code, kind="tax_level", value="A").status_code == 201
+    own = zone.client.get(f"/api/v1/credit/{zone.agent.customs_code}", headers=auth(zone.agent.key))
+    assert own.status_code == 200
+    assert own.json()["in_force"]["tax_level"]["value"] == "A"
+    other = zone.client.get(f"/api/v1/credit/{zone.platform.customs_code}", headers=auth(zone.agent.key))
+    assert other.status_code == 404
