@@ -110,3 +110,60 @@ def test_an_enterprise_reads_only_its_own_archive(zone: Zone) -> None:
     assert own.json()["in_force"]["tax_level"]["value"] == "A"
     other = zone.client.get(f"/api/v1/credit/{zone.platform.customs_code}", headers=auth(zone.agent.key))
     assert other.status_code == 404
+
+
+def _listing(zone: Zone, key: str, **body: Any) -> Any:
+    return zone.client.post("/api/v1/credit-lists", json=body, headers=auth(key))
+
+
+def test_a_black_listed_seller_is_sampled_as_dishonest_and_published(zone: Zone) -> None:
+    zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
+    baseline = Decimal(_sampling(zone)["routine_rate"])
+    market = _key(zone, "market")
+    r = _listing(
+        zone,
+        market,
+        enterprise=zone.platform.uscc,
+        list="black",
+        reason="严重违法失信",
+        basis="市场监管严重违法失信名单决定书2026-9",
+    )
+    assert r.status_code == 201, r.text
+    listing = r.json()
+    assert Decimal(_sampling(zone)["routine_rate"]) >= Decimal("0.8") > baseline
+
+    public = zone.client.get("/api/v1/credit-lists/public/black")  # no account needed
+    assert public.status_code == 200
+    assert [e["enterprise"]["uscc"] for e in public.json()] == [zone.platform.uscc]
+    assert zone.client.get("/api/v1/credit-lists/public/watch").status_code == 404  # not public
+    assert zone.client.get("/api/v1/credit-lists", headers=auth(zone.agent.key)).status_code == 403
+
+    # only the listing agency delists; then sampling is back to normal and the public list empty
+    r = zone.client.post(f"/api/v1/credit-lists/{listing['id']}/withdraw", headers=auth(zone.customs))
+    assert r.status_code == 403
+    r = zone.client.post(f"/api/v1/credit-lists/{listing['id']}/withdraw", headers=auth(market))
+    assert r.status_code == 200
+    assert Decimal(_sampling(zone)["routine_rate"]) == baseline
+    assert zone.client.get("/api/v1/credit-lists/public/black").json() == []
+
+
+def test_a_listing_expires(zone: Zone) -> None:
+    today = utc_now().astimezone(SHANGHAI).date()
+    r = _listing(
+        zone,
+        zone.customs,
+        enterprise=zone.platform.customs_code,
+        list="black",
+        reason="走私行为",
+        basis="海关行政处罚决定书",
+        effective_from=(today - timedelta(days=400)).isoformat(),
+        expires_on=(today - timedelta(days=35)).isoformat(),
+    )
+    assert r.status_code == 201, r.text
+    assert zone.client.get("/api/v1/credit-lists/public/black").json() == []
+    every = zone.client.get("/api/v1/credit-lists", params={"in_force": "false"}, headers=auth(zone.customs))
+    assert [e["id"] for e in every.json()] == [r.json()["id"]]
+    bad = _listing(
+        zone, zone.customs, enterprise=zone.platform.customs_code, list="grey", reason="x", basis="y"
+    )
+    assert (bad.status_code, bad.json()["code"]) == (422, "VALIDATION_FAILED")

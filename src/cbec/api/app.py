@@ -99,4 +99,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for module in (registry, keys, messages, documents, clearance, exports, risk, credit, codes):
         app.include_router(module.router)
+    app.include_router(credit.lists_router)
     return app

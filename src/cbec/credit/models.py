@@ -32,3 +32,21 @@ class CreditFact(IdMixin, Base):
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class CreditListing(IdMixin, Base):
+    """An enterprise on a red, black or watch list (红名单、黑名单、重点关注名单), over a period."""
+
+    __tablename__ = "credit_listings"
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    list_name: Mapped[str] = mapped_column(String(8))  # red | black | watch
+    reason: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(200))  # legal basis or decision number
+    source: Mapped[str] = mapped_column(String(16))  # the listing agency's role
+    effective_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    listed_by: Mapped[str] = mapped_column(String(100))
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(String(100))

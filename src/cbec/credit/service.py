@@ -16,8 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cbec.auth.enums import CallerRole
-from cbec.credit.levels import customs_levels
-from cbec.credit.models import CreditFact
+from cbec.credit.levels import customs_levels, list_measures
+from cbec.credit.models import CreditFact, CreditListing
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
 from cbec.kernel.dates import utc_now
 from cbec.registry.models import Enterprise
@@ -151,12 +151,18 @@ def current(session: Session, enterprise_id: str, day: date) -> dict[str, Credit
 
 
 def sampling_grades(session: Session, enterprises: Iterable[Enterprise], day: date) -> dict[str, str]:
-    """The inspection-sampling grade of each enterprise (by id) from its customs level in force on ``day``.
+    """The inspection-sampling grade of each enterprise (by id) on ``day``: a list measure in force
+    (e.g. black list → dishonest) comes first, else the customs level in force.
 
-    Enterprises without a customs level are absent (sampling then applies no grade factor)."""
+    Enterprises with neither are absent (sampling then applies no grade factor)."""
     by_id = {e.id: e for e in enterprises}
     levels = customs_levels(day).levels
+    measures = list_measures(day)
     grades: dict[str, str] = {}
+    for listing in listings(session, enterprise_ids=by_id, day=day):
+        grade = measures[listing.list_name].sampling_grade
+        if grade is not None and listing.enterprise_id not in grades:
+            grades[listing.enterprise_id] = grade
     for fact in facts(session, by_id, day=day):
         if fact.kind != "customs_level" or fact.enterprise_id in grades:
             continue
@@ -180,3 +186,101 @@ def fact_out(fact: CreditFact) -> dict[str, Any]:
         "posted_at": fact.posted_at.isoformat(),
         "withdrawn_at": fact.withdrawn_at.isoformat() if fact.withdrawn_at else None,
     }
+
+
+LIST_NAMES = ("red", "black", "watch")
+
+
+def list_enterprise(
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    list_name: str,
+    reason: str,
+    basis: str,
+    role: CallerRole,
+    actor: str,
+    effective_from: date,
+    expires_on: date | None = None,
+) -> CreditListing:
+    """Put an enterprise on a list (by an agency, with reason and legal basis)."""
+    if list_name not in LIST_NAMES:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED, "未知名单", data={"list": list_name, "lists": list(LIST_NAMES)}
+        )
+    if expires_on is not None and expires_on < effective_from:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED, "失效日期早于生效日期", data={"field": "expires_on"}
+        )
+    listing = CreditListing(
+        enterprise_id=enterprise.id,
+        list_name=list_name,
+        reason=reason,
+        basis=basis,
+        source=role.value,
+        effective_from=effective_from,
+        expires_on=expires_on,
+        listed_by=actor,
+    )
+    session.add(listing)
+    session.flush()
+    return listing
+
+
+def delist(session: Session, listing_id: str, *, role: CallerRole, actor: str) -> CreditListing:
+    """Take an enterprise off a list (kept for the record); only the listing agency may."""
+    listing = session.get(CreditListing, listing_id, with_for_update=True)
+    if listing is None:
+        raise NotFoundError(ErrorCode.NOT_FOUND, data={"listing": listing_id})
+    if listing.source != role.value:
+        raise PermissionDeniedError(
+            ErrorCode.PERMISSION_DENIED, data={"listing": listing_id, "source": listing.source}
+        )
+    if listing.withdrawn_at is None:
+        listing.withdrawn_at = utc_now()
+        listing.withdrawn_by = actor
+    return listing
+
+
+def listings(
+    session: Session,
+    *,
+    list_name: str | None = None,
+    enterprise_ids: Iterable[str] | None = None,
+    day: date | None = None,
+) -> Sequence[CreditListing]:
+    """Listings, newest first; filtered by list, enterprises, and in force on ``day`` when given."""
+    query = select(CreditListing).order_by(
+        CreditListing.effective_from.desc(), CreditListing.listed_at.desc()
+    )
+    if list_name is not None:
+        query = query.where(CreditListing.list_name == list_name)
+    if enterprise_ids is not None:
+        query = query.where(CreditListing.enterprise_id.in_(sorted(set(enterprise_ids))))
+    if day is not None:
+        query = query.where(
+            CreditListing.effective_from <= day,
+            or_(CreditListing.expires_on.is_(None), CreditListing.expires_on >= day),
+            CreditListing.withdrawn_at.is_(None),
+        )
+    return session.scalars(query).all()
+
+
+def listing_out(listing: CreditListing, enterprise: Enterprise | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": listing.id,
+        "list": listing.list_name,
+        "reason": listing.reason,
+        "basis": listing.basis,
+        "source": listing.source,
+        "effective_from": listing.effective_from.isoformat(),
+        "expires_on": listing.expires_on.isoformat() if listing.expires_on else None,
+        "withdrawn_at": listing.withdrawn_at.isoformat() if listing.withdrawn_at else None,
+    }
+    if enterprise is not None:
+        out["enterprise"] = {
+            "name": enterprise.name,
+            "uscc": enterprise.uscc,
+            "customs_code": enterprise.customs_code,
+        }
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cbec.audit.models import AuditEvent
 from cbec.auth.models import ApiKey
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
-from cbec.credit.models import CreditFact
+from cbec.credit.models import CreditFact, CreditListing
 from cbec.exports.models import (
     ExportEvent,
     ExportOrder,
@@ -38,6 +38,7 @@ __all__ = [
     "ClearanceOrder",
     "Counter",
     "CreditFact",
+    "CreditListing",
     "Document",
     "DocumentKey",
     "Enterprise",

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from cbec.api.deps import CallerDep, SessionDep, require_roles
 from cbec.audit import service as audit
 from cbec.auth.enums import CallerRole
 from cbec.credit import service as credit
-from cbec.credit.levels import customs_levels
+from cbec.credit.levels import customs_levels, list_measures
 from cbec.errors import ErrorCode, NotFoundError
 from cbec.kernel.dates import SHANGHAI, utc_now
 from cbec.registry import service as registry
@@ -100,3 +100,87 @@ def archive(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]
         "in_force": {kind: credit.fact_out(f) for kind, f in in_force.items()},
         "facts": [credit.fact_out(f) for f in credit.facts(session, [enterprise.id])],
     }
+
+
+lists_router = APIRouter(prefix="/api/v1/credit-lists", tags=["credit 信用"])
+
+
+class ListingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise: str = Field(min_length=10, max_length=18, description="USCC or customs code")
+    list: str = Field(min_length=1, max_length=8)
+    reason: str = Field(min_length=1, max_length=500)
+    basis: str = Field(min_length=1, max_length=200)
+    effective_from: date | None = None
+    expires_on: date | None = None
+
+
+@lists_router.post("", status_code=201)
+def add_listing(body: ListingIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """An agency lists an enterprise (red / black / watch) with reason and legal basis."""
+    require_roles(caller, *CallerRole.agencies())
+    enterprise = registry.get(session, body.enterprise)
+    listing = credit.list_enterprise(
+        session,
+        enterprise,
+        list_name=body.list,
+        reason=body.reason,
+        basis=body.basis,
+        role=caller.role,
+        actor=caller.actor,
+        effective_from=body.effective_from or _today(),
+        expires_on=body.expires_on,
+    )
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="credit.listed",
+        subject=f"enterprise:{enterprise.id}",
+        list=body.list,
+    )
+    return credit.listing_out(listing, enterprise)
+
+
+@lists_router.post("/{listing_id}/withdraw")
+def withdraw_listing(listing_id: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The listing agency takes the enterprise off the list (kept for the record)."""
+    require_roles(caller, *CallerRole.agencies())
+    listing = credit.delist(session, listing_id, role=caller.role, actor=caller.actor)
+    audit.record(
+        session, actor=caller.actor, action="credit.delisted", subject=f"credit_listing:{listing.id}"
+    )
+    return credit.listing_out(listing)
+
+
+def _with_enterprises(session: SessionDep, rows: Any) -> list[dict[str, Any]]:
+    from cbec.registry.models import Enterprise
+
+    out = []
+    for listing in rows:
+        out.append(credit.listing_out(listing, session.get(Enterprise, listing.enterprise_id)))
+    return out
+
+
+@lists_router.get("")
+def all_listings(
+    caller: CallerDep,
+    session: SessionDep,
+    list_name: Annotated[str | None, Query(alias="list")] = None,
+    in_force: bool = True,
+) -> list[dict[str, Any]]:
+    """Every listing (agencies and the operator), in force today by default."""
+    require_roles(caller, *CallerRole.reads_everything())
+    return _with_enterprises(
+        session, credit.listings(session, list_name=list_name, day=_today() if in_force else None)
+    )
+
+
+@lists_router.get("/public/{list_name}")
+def public_listings(list_name: str, session: SessionDep) -> list[dict[str, Any]]:
+    """公示: the public lists in force today, readable without an account (the watch list is not public)."""
+    today = _today()
+    measure = list_measures(today).get(list_name)
+    if measure is None or not measure.public:
+        raise NotFoundError(ErrorCode.NOT_FOUND, data={"list": list_name})
+    return _with_enterprises(session, credit.listings(session, list_name=list_name, day=today))
