@@ -73,6 +73,17 @@ def test_split_orders_raise_an_alert_and_the_case_drives_the_outcome(zone: Zone)
         assert order is not None
         assert (order.state, order.return_status) == ("detained", "599")
     assert [a["status"] for a in _alerts(zone) if a["id"] == alert["id"]] == []  # no longer open
+    # the finding is a credit fact of the seller, from the platform, with the case as its basis
+    archive = zone.client.get(
+        f"/api/v1/credit/{zone.platform.customs_code}", headers=auth(zone.customs)
+    ).json()
+    finding = archive["in_force"]["inspection_finding"]
+    assert (finding["source"], finding["value"], finding["basis"]) == (
+        "platform",
+        "detained_other",
+        f"case:{case['id']}",
+    )
+    assert "misdeclared_value" in finding["note"]
     again = zone.client.post(
         f"/api/v1/risk/cases/{case['id']}/close", json={"result": "clean"}, headers=auth(zone.customs)
     )

@@ -776,7 +776,11 @@ class _Batch(DocumentBatch):
         )
         # accepted: its prices join the references (after its own assessment, never in it)
         self._observations += prices.observations(declaration, order_id=order.id, at=self.now)
-        order.assessment = {**(order.assessment or {}), **outcome.as_json()}
+        order.assessment = {
+            **(order.assessment or {}),
+            **outcome.as_json(),
+            "enterprise_code": declaration.enterprise_code,  # the seller: whom a finding is a credit fact of
+        }
         for hit in outcome.assessment.hits:
             if str(hit.action) in risking.ALERT_ACTIONS:
                 self._alerts.append(

@@ -109,6 +109,41 @@ def post_fact(
     return fact
 
 
+#: Facts the platform records from its own systems (not postable through the agency API).
+PLATFORM_KINDS: dict[str, str] = {
+    "inspection_finding": "查验发现问题的案件结果 (cbec.risk.cases) — 平台自身行为记录",
+}
+
+
+def record_platform_fact(
+    session: Session,
+    enterprise: Enterprise,
+    *,
+    kind: str,
+    value: str,
+    basis: str,
+    note: str,
+    actor: str,
+    on: date,
+) -> CreditFact:
+    """Record a fact from the platform's own systems (source ``platform``)."""
+    if kind not in PLATFORM_KINDS:
+        raise ValueError(f"not a platform fact kind: {kind!r}")
+    fact = CreditFact(
+        enterprise_id=enterprise.id,
+        kind=kind,
+        value=value,
+        source="platform",
+        basis=basis,
+        note=note,
+        effective_from=on,
+        posted_by=actor,
+    )
+    session.add(fact)
+    session.flush()
+    return fact
+
+
 def withdraw_fact(session: Session, fact_id: str, *, role: CallerRole, actor: str) -> CreditFact:
     """Withdraw a fact (kept for the record); only its source agency may."""
     fact = session.get(CreditFact, fact_id, with_for_update=True)

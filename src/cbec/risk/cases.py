@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from cbec.clearance.enums import ClearanceState, InspectionResult
 from cbec.clearance.models import ClearanceOrder
 from cbec.clearance.service import ClearanceEngine
+from cbec.credit import service as credit
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError
-from cbec.kernel.dates import utc_now
+from cbec.kernel.dates import SHANGHAI, utc_now
+from cbec.registry import repository as registry_repo
 from cbec.risk.models import RiskAlert, RiskCase
 
 
@@ -97,7 +99,26 @@ def close_case(
     case.closed_by = actor
     for alert in session.scalars(select(RiskAlert).where(RiskAlert.case_id == case.id)):
         alert.status = "closed"
+    if result is not InspectionResult.clean:
+        record_finding(session, order, case, actor=actor)
     return case
+
+
+def record_finding(session: Session, order: ClearanceOrder, case: RiskCase, *, actor: str) -> None:
+    """A case that found something becomes a credit fact of the seller (来源：平台查验结果)."""
+    seller = registry_repo.by_code(session, str((order.assessment or {}).get("enterprise_code") or ""))
+    if seller is None:
+        return
+    credit.record_platform_fact(
+        session,
+        seller,
+        kind="inspection_finding",
+        value=str(case.result),
+        basis=f"case:{case.id}",
+        note="；".join(f"{f['kind']}:{f['note']}" for f in case.findings),
+        actor=actor,
+        on=utc_now().astimezone(SHANGHAI).date(),
+    )
 
 
 def case_out(case: RiskCase) -> dict[str, Any]:
