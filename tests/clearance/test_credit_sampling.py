@@ -8,7 +8,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
 from cbec.clearance.service import EngineSettings
+from cbec.cli.main import app
 from cbec.kernel.dates import SHANGHAI, utc_now
 from tests.clearance.support import Zone, auth
 
@@ -167,3 +171,32 @@ def test_a_listing_expires(zone: Zone) -> None:
         zone, zone.customs, enterprise=zone.platform.customs_code, list="grey", reason="x", basis="y"
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "VALIDATION_FAILED")
+
+
+def test_cli_shows_lists_and_an_archive(zone: Zone, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CBEC_DATABASE_URL", zone.settings.database_url)
+    r = _listing(
+        zone,
+        zone.customs,
+        enterprise=zone.platform.customs_code,
+        list="black",
+        reason="走私",
+        basis="处罚决定书1",
+    )
+    assert r.status_code == 201, r.text
+    assert (
+        _post(
+            zone, zone.customs, zone.platform.customs_code, kind="customs_level", value="dishonest"
+        ).status_code
+        == 201
+    )
+    runner = CliRunner()
+    shown = runner.invoke(app, ["credit", "lists", "--list", "black"])
+    assert shown.exit_code == 0, shown.output
+    assert zone.platform.name in shown.output and "1 listings" in shown.output
+    assert "0 listings" in runner.invoke(app, ["credit", "lists", "--list", "red"]).output
+    archive = runner.invoke(app, ["credit", "archive", zone.platform.customs_code])
+    assert archive.exit_code == 0, archive.output
+    assert "* customs_level" in archive.output and "dishonest" in archive.output
+    missing = runner.invoke(app, ["credit", "archive", "0000000000"])
+    assert missing.exit_code == 2

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from cbec.auth import service as auth
 from cbec.auth.enums import CallerRole
+from cbec.cli.credit import credit_app
 from cbec.cli.risk import risk_app
 from cbec.cli.tax import tax_app
 from cbec.config import Environment, Settings, get_settings
@@ -33,6 +34,7 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(messages_app, name="messages")
 app.add_typer(tax_app, name="tax")
 app.add_typer(risk_app, name="risk")
+app.add_typer(credit_app, name="credit")
 
 console = Console()
 err = Console(stderr=True)
