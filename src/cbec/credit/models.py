@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.kernel.dates import utc_now
 from cbec.store.base import Base, IdMixin
+from cbec.store.dated import DatedMixin
 from cbec.store.types import UTCDateTime
 
 
-class CreditFact(IdMixin, Base):
+class CreditFact(IdMixin, DatedMixin, Base):
     """One credit fact: a rating or a listing posted by an agency, in force over a period.
 
     Facts are never edited or deleted: a new rating is a new fact (the latest in force wins) and a
@@ -26,15 +27,11 @@ class CreditFact(IdMixin, Base):
     source: Mapped[str] = mapped_column(String(16))  # the posting agency's role
     basis: Mapped[str | None] = mapped_column(String(200))  # decision or document number
     note: Mapped[str] = mapped_column(Text, default="")
-    effective_from: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
     posted_by: Mapped[str] = mapped_column(String(100))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class CreditListing(IdMixin, Base):
+class CreditListing(IdMixin, DatedMixin, Base):
     """An enterprise on a red, black or watch list (红名单、黑名单、重点关注名单), over a period."""
 
     __tablename__ = "credit_listings"
@@ -44,9 +41,5 @@ class CreditListing(IdMixin, Base):
     reason: Mapped[str] = mapped_column(Text)
     basis: Mapped[str] = mapped_column(String(200))  # legal basis or decision number
     source: Mapped[str] = mapped_column(String(16))  # the listing agency's role
-    effective_from: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
     listed_by: Mapped[str] = mapped_column(String(100))
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_by: Mapped[str | None] = mapped_column(String(100))

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.auth.enums import CallerRole
 from cbec.credit.levels import customs_levels, list_measures
 from cbec.credit.models import CreditFact, CreditListing
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
-from cbec.kernel.dates import utc_now
 from cbec.registry.models import Enterprise
+from cbec.store import dated
+from cbec.store.dated import check_period
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,7 @@ def _check(kind: str, value: str, role: CallerRole, effective_from: date, expire
             "信用信息取值无效",
             data={"kind": kind, "value": value, "allowed": sorted(allowed)},
         )
-    if expires_on is not None and expires_on < effective_from:
-        raise InvalidInputError(
-            ErrorCode.VALIDATION_FAILED, "失效日期早于生效日期", data={"field": "expires_on"}
-        )
+    check_period(effective_from, expires_on)
 
 
 def post_fact(
@@ -153,9 +151,7 @@ def withdraw_fact(session: Session, fact_id: str, *, role: CallerRole, actor: st
         raise PermissionDeniedError(
             ErrorCode.PERMISSION_DENIED, data={"fact": fact_id, "source": fact.source}
         )
-    if fact.withdrawn_at is None:
-        fact.withdrawn_at = utc_now()
-        fact.withdrawn_by = actor
+    dated.withdraw(fact, actor=actor)
     return fact
 
 
@@ -169,11 +165,7 @@ def facts(
         .order_by(CreditFact.effective_from.desc(), CreditFact.posted_at.desc())
     )
     if day is not None:
-        query = query.where(
-            CreditFact.effective_from <= day,
-            or_(CreditFact.expires_on.is_(None), CreditFact.expires_on >= day),
-            CreditFact.withdrawn_at.is_(None),
-        )
+        query = query.where(*dated.in_force_on(CreditFact, day))
     return session.scalars(query).all()
 
 
@@ -243,10 +235,7 @@ def list_enterprise(
         raise InvalidInputError(
             ErrorCode.VALIDATION_FAILED, "未知名单", data={"list": list_name, "lists": list(LIST_NAMES)}
         )
-    if expires_on is not None and expires_on < effective_from:
-        raise InvalidInputError(
-            ErrorCode.VALIDATION_FAILED, "失效日期早于生效日期", data={"field": "expires_on"}
-        )
+    check_period(effective_from, expires_on)
     listing = CreditListing(
         enterprise_id=enterprise.id,
         list_name=list_name,
@@ -271,9 +260,7 @@ def delist(session: Session, listing_id: str, *, role: CallerRole, actor: str) -
         raise PermissionDeniedError(
             ErrorCode.PERMISSION_DENIED, data={"listing": listing_id, "source": listing.source}
         )
-    if listing.withdrawn_at is None:
-        listing.withdrawn_at = utc_now()
-        listing.withdrawn_by = actor
+    dated.withdraw(listing, actor=actor)
     return listing
 
 
@@ -293,11 +280,7 @@ def listings(
     if enterprise_ids is not None:
         query = query.where(CreditListing.enterprise_id.in_(sorted(set(enterprise_ids))))
     if day is not None:
-        query = query.where(
-            CreditListing.effective_from <= day,
-            or_(CreditListing.expires_on.is_(None), CreditListing.expires_on >= day),
-            CreditListing.withdrawn_at.is_(None),
-        )
+        query = query.where(*dated.in_force_on(CreditListing, day))
     return session.scalars(query).all()
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.kernel.dates import utc_now
 from cbec.store.base import Base, IdMixin
+from cbec.store.dated import DatedMixin
 from cbec.store.types import JSONType, Money, UTCDateTime
 
 
@@ -49,7 +50,7 @@ class RiskCase(IdMixin, Base):
     closed_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class SafetyListEntry(IdMixin, Base):
+class SafetyListEntry(IdMixin, DatedMixin, Base):
     """A product-safety list entry (召回、风险预警) posted by market regulation or customs.
 
     A line matches when every matcher that is set agrees (barcode, brand, HS prefix)."""
@@ -64,13 +65,9 @@ class SafetyListEntry(IdMixin, Base):
     barcode: Mapped[str | None] = mapped_column(String(50))
     brand: Mapped[str | None] = mapped_column(String(100))
     hs_prefix: Mapped[str | None] = mapped_column(String(10))
-    effective_from: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
 
 
-class AgencySignalRow(IdMixin, Base):
+class AgencySignalRow(IdMixin, DatedMixin, Base):
     """A signal posted by an agency on an enterprise or a buyer (信息互换、执法互助).
 
     A buyer is kept only as the keyed lookup hash of the ID number, never the number itself."""
@@ -84,10 +81,6 @@ class AgencySignalRow(IdMixin, Base):
     subject_key: Mapped[str] = mapped_column(String(128), index=True)  # customs code or buyer hash
     code: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text, default="")
-    effective_from: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    withdrawn_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class PriceObservation(IdMixin, Base):

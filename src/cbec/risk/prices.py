@@ -117,6 +117,7 @@ class ReferencePrices:
         self, declaration: Declaration
     ) -> tuple[Mapping[str, PriceStats], Mapping[str, PriceStats]]:
         """(per HS6, per item number of this seller) as :class:`cbec.risk.features.History` reads them."""
-        hs6, sku = self._get(HS6, keys_of(declaration)[0]), self._get(SKU, keys_of(declaration)[1])
+        hs6_keys, sku_keys = keys_of(declaration)
+        hs6, sku = self._get(HS6, hs6_keys), self._get(SKU, sku_keys)
         prefix = f"{declaration.enterprise_code}|"
         return hs6, {key.removeprefix(prefix): stats for key, stats in sku.items()}

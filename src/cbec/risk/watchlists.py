@@ -18,20 +18,17 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError
-from cbec.kernel.dates import utc_now
 from cbec.risk.features import AgencySignal, SafetyEntry
 from cbec.risk.models import AgencySignalRow, SafetyListEntry
+from cbec.store import dated
+from cbec.store.dated import check_period
 
 # Barcode values enterprises send when a product has none: they must not match a listed product.
 NO_BARCODE = frozenset({"", "无", "0", "none", "n/a"})
-
-
-def _in_force(column_from: Any, column_to: Any, withdrawn: Any, day: date) -> list[Any]:
-    return [column_from <= day, or_(column_to.is_(None), column_to >= day), withdrawn.is_(None)]
 
 
 def post_safety_entry(
@@ -65,7 +62,7 @@ def post_safety_entry(
             "至少给出条形码、品牌或税号前缀之一",
             data={"fields": ["barcode", "brand", "hs_prefix"]},
         )
-    _check_dates(effective_from, expires_on)
+    check_period(effective_from, expires_on)
     entry = SafetyListEntry(
         posted_by=actor,
         source=source,
@@ -95,7 +92,7 @@ def post_signal(
     expires_on: date | None = None,
 ) -> AgencySignalRow:
     """Post an agency signal; ``subject_key`` is an enterprise customs code or a buyer's lookup hash."""
-    _check_dates(effective_from, expires_on)
+    check_period(effective_from, expires_on)
     row = AgencySignalRow(
         posted_by=actor,
         source=source,
@@ -111,13 +108,6 @@ def post_signal(
     return row
 
 
-def _check_dates(effective_from: date, expires_on: date | None) -> None:
-    if expires_on is not None and expires_on < effective_from:
-        raise InvalidInputError(
-            ErrorCode.VALIDATION_FAILED, "失效日期早于生效日期", data={"field": "expires_on"}
-        )
-
-
 _Withdrawable = TypeVar("_Withdrawable", SafetyListEntry, AgencySignalRow)
 
 
@@ -126,9 +116,7 @@ def withdraw(session: Session, model: type[_Withdrawable], row_id: str, *, actor
     row = session.get(model, row_id, with_for_update=True)
     if row is None:
         raise NotFoundError(ErrorCode.NOT_FOUND, data={"id": row_id})
-    if row.withdrawn_at is None:
-        row.withdrawn_at = utc_now()
-        row.withdrawn_by = actor
+    dated.withdraw(row, actor=actor)
     return row
 
 
@@ -136,14 +124,7 @@ def safety_entries(session: Session, *, day: date | None = None) -> Sequence[Saf
     """Entries, newest first; only those in force on ``day`` when given."""
     query = select(SafetyListEntry).order_by(SafetyListEntry.created_at.desc())
     if day is not None:
-        query = query.where(
-            *_in_force(
-                SafetyListEntry.effective_from,
-                SafetyListEntry.expires_on,
-                SafetyListEntry.withdrawn_at,
-                day,
-            )
-        )
+        query = query.where(*dated.in_force_on(SafetyListEntry, day))
     return session.scalars(query).all()
 
 
@@ -153,14 +134,7 @@ def signals(
     """Signals, newest first; only those in force on ``day`` and about ``subject_keys`` when given."""
     query = select(AgencySignalRow).order_by(AgencySignalRow.created_at.desc())
     if day is not None:
-        query = query.where(
-            *_in_force(
-                AgencySignalRow.effective_from,
-                AgencySignalRow.expires_on,
-                AgencySignalRow.withdrawn_at,
-                day,
-            )
-        )
+        query = query.where(*dated.in_force_on(AgencySignalRow, day))
     if subject_keys is not None:
         query = query.where(AgencySignalRow.subject_key.in_([k for k in subject_keys if k]))
     return session.scalars(query).all()
