@@ -20,11 +20,11 @@ def lists(
 ) -> None:
     """Listings in force today (or all of them), newest first."""
     from cbec.credit import service as credit
-    from cbec.kernel.dates import SHANGHAI, utc_now
+    from cbec.kernel.dates import today
     from cbec.registry.models import Enterprise
     from cbec.store.session import unit_of_work
 
-    day = None if all_ else utc_now().astimezone(SHANGHAI).date()
+    day = None if all_ else today()
     with unit_of_work() as session:
         rows = credit.listings(session, list_name=list_name, day=day)
         for row in rows:
@@ -43,11 +43,11 @@ def archive(code: Annotated[str, typer.Argument(help="USCC or customs code")]) -
     """An enterprise's credit facts, in force today marked with *."""
     from cbec.credit import service as credit
     from cbec.errors import CbecError
-    from cbec.kernel.dates import SHANGHAI, utc_now
+    from cbec.kernel.dates import today
     from cbec.registry import service as registry
     from cbec.store.session import unit_of_work
 
-    day = utc_now().astimezone(SHANGHAI).date()
+    day = today()
     try:
         with unit_of_work() as session:
             enterprise = registry.get(session, code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -11,6 +11,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Beijing time: the day rules, lists and ratings are in force on."""
+    return utc_now().astimezone(SHANGHAI).date()
 
 
 def ceb_time17(moment: datetime) -> str:

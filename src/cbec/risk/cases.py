@@ -20,7 +20,8 @@ from cbec.clearance.models import ClearanceOrder
 from cbec.clearance.service import ClearanceEngine
 from cbec.credit import service as credit
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError
-from cbec.kernel.dates import SHANGHAI, utc_now
+from cbec.kernel import dates
+from cbec.kernel.dates import utc_now
 from cbec.registry import repository as registry_repo
 from cbec.risk.models import RiskAlert, RiskCase
 
@@ -117,7 +118,7 @@ def record_finding(session: Session, order: ClearanceOrder, case: RiskCase, *, a
         basis=f"case:{case.id}",
         note="；".join(f"{f['kind']}:{f['note']}" for f in case.findings),
         actor=actor,
-        on=utc_now().astimezone(SHANGHAI).date(),
+        on=dates.today(),
     )
 
 

@@ -14,14 +14,10 @@ from cbec.auth.enums import CallerRole
 from cbec.credit import service as credit
 from cbec.credit.levels import customs_levels, list_measures
 from cbec.errors import ErrorCode, NotFoundError
-from cbec.kernel.dates import SHANGHAI, utc_now
+from cbec.kernel import dates
 from cbec.registry import service as registry
 
 router = APIRouter(prefix="/api/v1/credit", tags=["credit 信用"])
-
-
-def _today() -> date:
-    return utc_now().astimezone(SHANGHAI).date()
 
 
 class FactIn(BaseModel):
@@ -47,7 +43,7 @@ def post_fact(code: str, body: FactIn, caller: CallerDep, session: SessionDep) -
         value=body.value,
         role=caller.role,
         actor=caller.actor,
-        effective_from=body.effective_from or _today(),
+        effective_from=body.effective_from or dates.today(),
         expires_on=body.expires_on,
         basis=body.basis,
         note=body.note,
@@ -80,7 +76,7 @@ def archive(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]
     enterprise = registry.get(session, code)
     if caller.role is CallerRole.enterprise and caller.enterprise_id != enterprise.id:
         raise NotFoundError(ErrorCode.ENTERPRISE_NOT_FOUND)  # another's archive is not revealed
-    today = _today()
+    today = dates.today()
     levels = customs_levels(today)
     in_force = credit.current(session, enterprise.id, today)
     level_fact = in_force.get("customs_level")
@@ -129,7 +125,7 @@ def add_listing(body: ListingIn, caller: CallerDep, session: SessionDep) -> dict
         basis=body.basis,
         role=caller.role,
         actor=caller.actor,
-        effective_from=body.effective_from or _today(),
+        effective_from=body.effective_from or dates.today(),
         expires_on=body.expires_on,
     )
     audit.record(
@@ -172,14 +168,14 @@ def all_listings(
     """Every listing (agencies and the operator), in force today by default."""
     require_roles(caller, *CallerRole.reads_everything())
     return _with_enterprises(
-        session, credit.listings(session, list_name=list_name, day=_today() if in_force else None)
+        session, credit.listings(session, list_name=list_name, day=dates.today() if in_force else None)
     )
 
 
 @lists_router.get("/public/{list_name}")
 def public_listings(list_name: str, session: SessionDep) -> list[dict[str, Any]]:
     """公示: the public lists in force today, readable without an account (the watch list is not public)."""
-    today = _today()
+    today = dates.today()
     measure = list_measures(today).get(list_name)
     if measure is None or not measure.public:
         raise NotFoundError(ErrorCode.NOT_FOUND, data={"list": list_name})

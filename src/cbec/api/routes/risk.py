@@ -15,8 +15,8 @@ from cbec.audit import service as audit
 from cbec.auth.enums import CallerRole
 from cbec.clearance.enums import InspectionResult
 from cbec.errors import ErrorCode, InvalidInputError, PermissionDeniedError
+from cbec.kernel import dates
 from cbec.kernel.crypto import DataCipher
-from cbec.kernel.dates import SHANGHAI, utc_now
 from cbec.risk import activation, cases, watchlists
 from cbec.risk.models import AgencySignalRow, SafetyListEntry
 from cbec.workers.runner import ClearanceWorker
@@ -98,10 +98,6 @@ _SAFETY_POSTERS = (CallerRole.market, CallerRole.customs)
 _READERS = (*CallerRole.agencies(), CallerRole.operator)
 
 
-def _today() -> date:
-    return utc_now().astimezone(SHANGHAI).date()
-
-
 class SafetyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -127,7 +123,7 @@ def post_safety_entry(body: SafetyIn, caller: CallerDep, session: SessionDep) ->
         barcode=body.barcode,
         brand=body.brand,
         hs_prefix=body.hs_prefix,
-        effective_from=body.effective_from or _today(),
+        effective_from=body.effective_from or dates.today(),
         expires_on=body.expires_on,
     )
     audit.record(session, actor=caller.actor, action="risk.safety_listed", subject=f"safety:{entry.id}")
@@ -140,7 +136,7 @@ def list_safety_entries(
 ) -> list[dict[str, Any]]:
     """The product-safety list (in force today by default)."""
     require_roles(caller, *_READERS)
-    day = _today() if in_force else None
+    day = dates.today() if in_force else None
     return [watchlists.safety_out(e) for e in watchlists.safety_entries(session, day=day)]
 
 
@@ -196,7 +192,7 @@ def post_signal(
         subject_key=key,
         code=body.code,
         description=body.description,
-        effective_from=body.effective_from or _today(),
+        effective_from=body.effective_from or dates.today(),
         expires_on=body.expires_on,
     )
     audit.record(
@@ -211,7 +207,7 @@ def list_signals(
 ) -> list[dict[str, Any]]:
     """Agency signals (in force today by default); buyers are not named."""
     require_roles(caller, *_READERS)
-    day = _today() if in_force else None
+    day = dates.today() if in_force else None
     return [watchlists.signal_out(r) for r in watchlists.signals(session, day=day)]
 
 
@@ -239,7 +235,7 @@ def upload_rule_set(body: RuleSetIn, caller: CallerDep, session: SessionDep) -> 
     rule set in force today."""
     require_roles(caller, *_OFFICERS)
     row, rule_set = activation.upload(session, text=body.text, actor=caller.actor)
-    current = activation.in_force(session, _today())
+    current = activation.in_force(session, dates.today())
     audit.record(
         session,
         actor=caller.actor,
@@ -256,7 +252,7 @@ def upload_rule_set(body: RuleSetIn, caller: CallerDep, session: SessionDep) -> 
 def list_rule_sets(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
     """The rule set in force today and the uploaded versions."""
     require_roles(caller, *_READERS)
-    current = activation.in_force(session, _today())
+    current = activation.in_force(session, dates.today())
     return {
         "in_force": {"version": current.version, "valid_from": current.valid_from.isoformat()},
         "uploaded": [activation.version_out(r) for r in activation.versions(session)],
@@ -275,7 +271,7 @@ def activate_rule_set(
 ) -> dict[str, Any]:
     """Activate an uploaded version from a day (today by default); customs decides."""
     require_roles(caller, CallerRole.customs)
-    today = _today()
+    today = dates.today()
     before = activation.in_force(session, today)
     row = activation.activate(
         session, version, active_from=body.active_from or today, actor=caller.actor, today=today
