@@ -313,6 +313,15 @@ class Zone:
         self.customs = r.json()["api_key"]
         self.set_engine(inspection_rate=Decimal(0))
 
+    def agency_key(self, role: str) -> str:
+        """A new API key of an agency role (market, tax, forex, commerce, customs)."""
+        r = self.client.post(
+            "/api/v1/keys", json={"name": role, "role": role}, headers=auth(self.factory.operator_key)
+        )
+        assert r.status_code == 201, r.text
+        key: str = r.json()["api_key"]
+        return key
+
     # -- the engine ---------------------------------------------------------------------------------
 
     @property

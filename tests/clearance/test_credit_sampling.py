@@ -17,15 +17,6 @@ from cbec.kernel.dates import SHANGHAI, utc_now
 from tests.clearance.support import Zone, auth
 
 
-def _key(zone: Zone, role: str) -> str:
-    r = zone.client.post(
-        "/api/v1/keys", json={"name": role, "role": role}, headers=auth(zone.factory.operator_key)
-    )
-    assert r.status_code == 201, r.text
-    key: str = r.json()["api_key"]
-    return key
-
-
 def _sampling(zone: Zone) -> dict[str, Any]:
     spec = zone.send_set(zone.spec())
     sampling: dict[str, Any] = zone.lifecycle(spec.order_no)["assessment"]["sampling"]
@@ -77,7 +68,7 @@ def test_the_customs_level_in_force_sets_the_sampling_grade(zone: Zone) -> None:
 
 def test_facts_are_checked_against_their_kind_and_poster(zone: Zone) -> None:
     code = zone.platform.customs_code
-    tax = _key(zone, "tax")
+    tax = zone.agency_key("tax")
     assert _post(zone, tax, code, kind="customs_level", value="regular").status_code == 403
     assert _post(zone, zone.agent.key, code, kind="tax_level", value="A").status_code == 403
     r = _post(zone, tax, code, kind="tax_level", value="E")
@@ -107,7 +98,7 @@ def test_facts_are_checked_against_their_kind_and_poster(zone: Zone) -> None:
 
 
 def test_an_enterprise_reads_only_its_own_archive(zone: Zone) -> None:
-    tax = _key(zone, "tax")
+    tax = zone.agency_key("tax")
     assert _post(zone, tax, zone.agent.customs_code, kind="tax_level", value="A").status_code == 201
     own = zone.client.get(f"/api/v1/credit/{zone.agent.customs_code}", headers=auth(zone.agent.key))
     assert own.status_code == 200
@@ -123,7 +114,7 @@ def _listing(zone: Zone, key: str, **body: Any) -> Any:
 def test_a_black_listed_seller_is_sampled_as_dishonest_and_published(zone: Zone) -> None:
     zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
     baseline = Decimal(_sampling(zone)["routine_rate"])
-    market = _key(zone, "market")
+    market = zone.agency_key("market")
     r = _listing(
         zone,
         market,

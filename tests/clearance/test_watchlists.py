@@ -14,22 +14,13 @@ from tests.clearance.support import Line, Zone, auth
 from tests.factories import make_ric
 
 
-def _key(zone: Zone, role: str) -> str:
-    r = zone.client.post(
-        "/api/v1/keys", json={"name": role, "role": role}, headers=auth(zone.factory.operator_key)
-    )
-    assert r.status_code == 201, r.text
-    key: str = r.json()["api_key"]
-    return key
-
-
 def _hits(zone: Zone, order_no: str) -> list[str]:
     risk: dict[str, Any] = zone.lifecycle(order_no)["assessment"]["risk"]
     return [h["rule"] for h in risk["hits"]]
 
 
 def test_a_listed_product_must_be_inspected_and_raises_an_alert(zone: Zone) -> None:
-    market = _key(zone, "market")
+    market = zone.agency_key("market")
     r = zone.client.post(
         "/api/v1/risk/safety-list",
         json={
@@ -71,7 +62,7 @@ def test_a_listed_product_must_be_inspected_and_raises_an_alert(zone: Zone) -> N
 
 
 def test_safety_entries_are_checked_and_only_market_or_customs_post_them(zone: Zone) -> None:
-    market = _key(zone, "market")
+    market = zone.agency_key("market")
     cases = [
         {"reason": "无条码", "barcode": "无"},  # "no barcode" would match every product without one
         {"reason": "无匹配条件"},
@@ -82,7 +73,7 @@ def test_safety_entries_are_checked_and_only_market_or_customs_post_them(zone: Z
         r = zone.client.post("/api/v1/risk/safety-list", json=body, headers=auth(market))
         assert r.status_code == 422, (body, r.text)
         assert r.json()["code"] == "VALIDATION_FAILED"
-    tax = _key(zone, "tax")
+    tax = zone.agency_key("tax")
     for key in (tax, zone.agent.key):
         r = zone.client.post(
             "/api/v1/risk/safety-list", json={"reason": "x", "brand": "某牌"}, headers=auth(key)
@@ -93,7 +84,7 @@ def test_safety_entries_are_checked_and_only_market_or_customs_post_them(zone: Z
 
 
 def test_an_agency_signal_on_a_buyer_is_scored_without_keeping_the_id_number(zone: Zone) -> None:
-    tax = _key(zone, "tax")
+    tax = zone.agency_key("tax")
     buyer = make_ric(733)
     r = zone.client.post(
         "/api/v1/risk/signals",
@@ -128,7 +119,7 @@ def test_an_agency_signal_on_a_buyer_is_scored_without_keeping_the_id_number(zon
 
 
 def test_an_agency_signal_on_an_enterprise_applies_to_its_declarations(zone: Zone) -> None:
-    market = _key(zone, "market")
+    market = zone.agency_key("market")
     body = {
         "subject": "enterprise",
         "enterprise_code": zone.platform.customs_code,
