@@ -51,7 +51,7 @@ def code_catalogue_markdown() -> str:
         "Platform decision codes also used in `returnInfo`: `DUPLICATE_BUSINESS_KEY`, "
         "`DUPLICATE_IN_MESSAGE`, "
         "`BUSINESS_KEY_NOT_FOUND`, `ENTERPRISE_NOT_FILED`, `SENDER_NOT_RESPONSIBLE_PARTY`, "
-        "`ENTERPRISE_SUSPENDED`, `ENTERPRISE_REVOKED`.",
+        "`ENTERPRISE_SUSPENDED`, `ENTERPRISE_REVOKED`, `CREDIT_RESTRICTED`.",
         "",
     ]
     out += [

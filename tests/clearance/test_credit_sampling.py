@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from typer.testing import CliRunner
 
 from cbec.clearance.service import EngineSettings
 from cbec.cli.main import app
+from cbec.credit import measures
+from cbec.messages import receipt_codes as rc
 from cbec.kernel.dates import SHANGHAI, utc_now
 from tests.clearance.support import Zone, auth
 
@@ -111,21 +114,35 @@ def _listing(zone: Zone, key: str, **body: Any) -> Any:
     return zone.client.post("/api/v1/credit-lists", json=body, headers=auth(key))
 
 
-def test_a_black_listed_seller_is_sampled_as_dishonest_and_published(zone: Zone) -> None:
-    zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
-    baseline = Decimal(_sampling(zone)["routine_rate"])
-    market = zone.agency_key("market")
+def _black_list(zone: Zone, key: str) -> dict[str, Any]:
     r = _listing(
         zone,
-        market,
+        key,
         enterprise=zone.platform.uscc,
         list="black",
         reason="严重违法失信",
         basis="市场监管严重违法失信名单决定书2026-9",
     )
     assert r.status_code == 201, r.text
-    listing = r.json()
-    assert Decimal(_sampling(zone)["routine_rate"]) >= Decimal("0.8") > baseline
+    listing: dict[str, Any] = r.json()
+    return listing
+
+
+def test_a_black_listed_platform_s_new_documents_are_refused_and_it_is_published(zone: Zone) -> None:
+    """The shipped catalogue: black list → new_messages: refuse (限制经营), with the reason in the receipt."""
+    zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
+    baseline = Decimal(_sampling(zone)["routine_rate"])
+    market = zone.agency_key("market")
+    listing = _black_list(zone, market)
+
+    spec = zone.spec()
+    sender, body = zone.documents(spec)["order"]
+    text = zone.send(sender, body, expect=rc.CREDIT_RESTRICTED)
+    assert "CREDIT_RESTRICTED" in text and "列入黑名单" in text
+    sender, body = zone.documents(spec)["waybill"]  # the carrier's waybill names no restricted party
+    zone.send(sender, body)
+    sender, body = zone.documents(spec)["inventory"]  # the agent's inventory names the platform
+    zone.send(sender, body, expect=rc.CREDIT_RESTRICTED)
 
     public = zone.client.get("/api/v1/credit-lists/public/black")  # no account needed
     assert public.status_code == 200
@@ -133,13 +150,32 @@ def test_a_black_listed_seller_is_sampled_as_dishonest_and_published(zone: Zone)
     assert zone.client.get("/api/v1/credit-lists/public/watch").status_code == 404  # not public
     assert zone.client.get("/api/v1/credit-lists", headers=auth(zone.agent.key)).status_code == 403
 
-    # only the listing agency delists; then sampling is back to normal and the public list empty
+    # only the listing agency delists; then documents are accepted and sampling is back to normal
     r = zone.client.post(f"/api/v1/credit-lists/{listing['id']}/withdraw", headers=auth(zone.customs))
     assert r.status_code == 403
     r = zone.client.post(f"/api/v1/credit-lists/{listing['id']}/withdraw", headers=auth(market))
     assert r.status_code == 200
     assert Decimal(_sampling(zone)["routine_rate"]) == baseline
     assert zone.client.get("/api/v1/credit-lists/public/black").json() == []
+
+
+def test_a_catalogue_that_inspects_sends_every_order_of_a_black_listed_platform_to_inspection(
+    zone: Zone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same listing under a catalogue that says inspect rather than refuse: the measures are data."""
+    text = measures.CATALOGUE.read_text(encoding="utf-8")
+    text = text.replace("        new_messages: refuse\n", "        new_messages: allow\n        orders: inspect\n")
+    assert "orders: inspect" in text
+    catalogue = tmp_path / "measures.yaml"
+    catalogue.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(measures, "CATALOGUE", catalogue)
+    zone.engine.settings = EngineSettings(match_wait=timedelta(hours=24), inspection_rate=None)
+    _black_list(zone, zone.agency_key("market"))
+
+    sampling = _sampling(zone)
+    assert sampling["inspect"] is True and sampling["path"] == "mandatory"
+    assert "信用联合惩戒措施" in sampling["explanation"] and "黑名单" in sampling["explanation"]
+    assert Decimal(sampling["routine_rate"]) >= Decimal("0.8")  # and sampled as dishonest
 
 
 def test_a_listing_expires(zone: Zone) -> None:

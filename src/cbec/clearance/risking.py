@@ -135,6 +135,7 @@ def assess_and_decide(
     *,
     seed: int,
     credit_grade: str | None = None,
+    credit_inspect: str | None = None,
     address_orders: Sequence[ContactOrder] = (),
     phone_orders: Sequence[ContactOrder] = (),
     safety_list: Sequence[SafetyEntry] = (),
@@ -166,6 +167,7 @@ def assess_and_decide(
         assessment=assessment,
         seed=seed,
         params=sampling_params,
+        credit_inspect=credit_inspect,
     )
     return RiskOutcome(assessment, decision)
 

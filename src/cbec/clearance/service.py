@@ -17,7 +17,7 @@ carries a dedupe key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,7 +39,8 @@ from cbec.clearance.receipts import (
     Outgoing,
     declaration_receipt,
 )
-from cbec.credit import service as credit
+from cbec.credit import measures as credit_measures
+from cbec.credit.measures import Measures
 from cbec.errors import CbecError, ErrorCode, InvalidInputError, NotFoundError
 from cbec.kernel.crypto import DataCipher, is_encrypted_token
 from cbec.kernel.dates import SHANGHAI, ceb_time17
@@ -259,7 +260,7 @@ class _Batch(DocumentBatch):
         self._watch: watchlists.WatchLists | None = None
         self._prices: prices.ReferencePrices | None = None
         self._rules: RuleSet | None = None
-        self._grades: dict[str, str | None] = {}
+        self._measures: dict[str, Measures] = {}
         self._observations: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
@@ -756,11 +757,15 @@ class _Batch(DocumentBatch):
         order.address_hash = declaration.consignee_address_hash
         order.phone_hash = declaration.phone_hash
         price_hs6, price_sku = self.reference_prices().for_declaration(declaration)
+        seller_measures = self.credit_measures(seller)
         outcome = risking.assess_and_decide(
             declaration,
             self.buyer_history(order),
             seed=self.engine.settings.sample_seed,
-            credit_grade=self.credit_grade(seller),
+            credit_grade=seller_measures.sampling_grade if seller_measures else None,
+            credit_inspect=self.credit_inspect(
+                (seller, self.enterprise(order.ebp_code), self.enterprise(declaration.agent_code))
+            ),
             address_orders=self.contact_history(
                 ClearanceOrder.address_hash, declaration.consignee_address_hash
             ),
@@ -830,16 +835,23 @@ class _Batch(DocumentBatch):
             self._prices = prices.ReferencePrices(self.session, window=window)
         return self._prices
 
-    def credit_grade(self, enterprise: Enterprise | None) -> str | None:
-        """The sampling grade from the enterprise's customs credit level in force (cbec.credit)."""
+    def credit_measures(self, enterprise: Enterprise | None) -> Measures | None:
+        """The joint credit measures on the enterprise today (cbec.credit.measures), once per batch."""
         if enterprise is None:
             return None
-        if enterprise.id not in self._grades:
+        if enterprise.id not in self._measures:
             day = self.now.astimezone(SHANGHAI).date()
-            self._grades[enterprise.id] = credit.sampling_grades(self.session, [enterprise], day).get(
-                enterprise.id
-            )
-        return self._grades[enterprise.id]
+            self._measures.update(credit_measures.measures_for(self.session, [enterprise.id], day))
+        return self._measures[enterprise.id]
+
+    def credit_inspect(self, parties: Iterable[Enterprise | None]) -> str | None:
+        """Why every declaration naming one of these enterprises is inspected (``orders: inspect``)."""
+        for enterprise in parties:
+            measures = self.credit_measures(enterprise)
+            if enterprise is not None and measures is not None and measures.inspects_orders:
+                source = credit_measures.describe_source(measures.sources.get("orders", ""))
+                return f"{enterprise.name}：{source}"
+        return None
 
     def rules(self) -> RuleSet:
         """The risk rule set in force today (asked once per batch: an activation needs no restart)."""

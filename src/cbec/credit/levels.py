@@ -54,32 +54,3 @@ def customs_levels(on: date, path: Path = PARAMETERS) -> Levels:
         for code, item in entry["levels"].items()
     }
     return Levels(reference=f"{reference['document']} {reference['title']}", levels=levels)
-
-
-LIST_MEASURES = Path(__file__).parent / "parameters" / "list_measures.yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class ListMeasure:
-    """What being on a list means for the other systems."""
-
-    name: str
-    label: str
-    label_en: str
-    sampling_grade: str | None
-    public: bool
-
-
-def list_measures(on: date, path: Path = LIST_MEASURES) -> Mapping[str, ListMeasure]:
-    """The measures per list in force on ``on``."""
-    entry = dated_entry(_document(path).get("values"), on, str(path))
-    return {
-        name: ListMeasure(
-            name=name,
-            label=str(item["label"]),
-            label_en=str(item["label_en"]),
-            sampling_grade=str(item["sampling_grade"]) if item.get("sampling_grade") else None,
-            public=bool(item.get("public", False)),
-        )
-        for name, item in entry["lists"].items()
-    }

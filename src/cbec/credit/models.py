@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cbec.kernel.dates import utc_now
 from cbec.store.base import Base, IdMixin
 from cbec.store.dated import DatedMixin
-from cbec.store.types import UTCDateTime
+from cbec.store.types import JSONType, UTCDateTime
 
 
 class CreditFact(IdMixin, DatedMixin, Base):
@@ -43,3 +45,51 @@ class CreditListing(IdMixin, DatedMixin, Base):
     source: Mapped[str] = mapped_column(String(16))  # the listing agency's role
     listed_by: Mapped[str] = mapped_column(String(100))
     listed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class CreditScore(IdMixin, Base):
+    """One computed rating (信用评价结果), kept for history: the inputs it was computed from, the model
+    version and the explanation, so that it can be reproduced and explained later."""
+
+    __tablename__ = "credit_scores"
+    __table_args__ = (Index("ix_credit_scores_enterprise_at", "enterprise_id", "computed_at"),)
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprises.id"))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    as_of: Mapped[date] = mapped_column(Date)
+    model_version: Mapped[str] = mapped_column(String(40))
+    model_sha256: Mapped[str] = mapped_column(String(64))
+    score: Mapped[Decimal] = mapped_column(Numeric(7, 2))
+    grade: Mapped[str] = mapped_column(String(8))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    trigger: Mapped[str] = mapped_column(String(60))  # nightly | credit.fact_posted | appeal:... | manual
+    computed_by: Mapped[str] = mapped_column(String(100))
+
+
+class CreditAppeal(IdMixin, Base):
+    """An objection to a fact or listing (异议) or an application for credit repair (信用修复).
+
+    The enterprise files it; the agency that posted the fact (the operator for the platform's own
+    facts) decides. Upheld, the fact or listing is withdrawn (kept for the record) and the score is
+    recomputed; both scores are recorded here."""
+
+    __tablename__ = "credit_appeals"
+
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # objection | repair
+    target_type: Mapped[str] = mapped_column(String(8))  # fact | listing
+    target_id: Mapped[str] = mapped_column(String(36))
+    decider: Mapped[str] = mapped_column(String(16))  # the role that decides
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | upheld | rejected
+    filed_by: Mapped[str] = mapped_column(String(100))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    score_before: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    grade_before: Mapped[str | None] = mapped_column(String(8))
+    score_after: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    grade_after: Mapped[str | None] = mapped_column(String(8))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cbec.auth.enums import CallerRole
-from cbec.credit.levels import customs_levels, list_measures
+from cbec.credit.levels import customs_levels
 from cbec.credit.models import CreditFact, CreditListing
 from cbec.errors import ErrorCode, InvalidInputError, NotFoundError, PermissionDeniedError
 from cbec.registry.models import Enterprise
@@ -54,6 +54,15 @@ KINDS: dict[str, Kind] = {
         "市场监督管理严重违法失信名单管理办法 (not in regulation.md: unverified)",
     ),
 }
+
+
+def rescore(session: Session, enterprise_id: str, *, trigger: str, actor: str) -> None:
+    """Recompute the enterprise's composite rating after a change to its archive (kept if changed)."""
+    from cbec.credit import scores  # noqa: PLC0415 - scores reads the archive, which reads these models
+
+    enterprise = session.get(Enterprise, enterprise_id)
+    if enterprise is not None:
+        scores.rescore(session, [enterprise], trigger=trigger, actor=actor)
 
 
 def _check(kind: str, value: str, role: CallerRole, effective_from: date, expires_on: date | None) -> None:
@@ -104,6 +113,7 @@ def post_fact(
     )
     session.add(fact)
     session.flush()
+    rescore(session, enterprise.id, trigger=f"credit.fact_posted:{kind}", actor=actor)
     return fact
 
 
@@ -139,6 +149,7 @@ def record_platform_fact(
     )
     session.add(fact)
     session.flush()
+    rescore(session, enterprise.id, trigger=f"credit.fact_posted:{kind}", actor=actor)
     return fact
 
 
@@ -152,6 +163,8 @@ def withdraw_fact(session: Session, fact_id: str, *, role: CallerRole, actor: st
             ErrorCode.PERMISSION_DENIED, data={"fact": fact_id, "source": fact.source}
         )
     dated.withdraw(fact, actor=actor)
+    session.flush()
+    rescore(session, fact.enterprise_id, trigger=f"credit.fact_withdrawn:{fact.kind}", actor=actor)
     return fact
 
 
@@ -178,25 +191,12 @@ def current(session: Session, enterprise_id: str, day: date) -> dict[str, Credit
 
 
 def sampling_grades(session: Session, enterprises: Iterable[Enterprise], day: date) -> dict[str, str]:
-    """The inspection-sampling grade of each enterprise (by id) on ``day``: a list measure in force
-    (e.g. black list → dishonest) comes first, else the customs level in force.
+    """The inspection-sampling grade of each enterprise (by id) on ``day`` (see
+    :func:`cbec.credit.measures.measures_for` for the precedence); enterprises with none are absent."""
+    from cbec.credit.measures import measures_for  # noqa: PLC0415 - measures imports this module
 
-    Enterprises with neither are absent (sampling then applies no grade factor)."""
-    by_id = {e.id: e for e in enterprises}
-    levels = customs_levels(day).levels
-    measures = list_measures(day)
-    grades: dict[str, str] = {}
-    for listing in listings(session, enterprise_ids=by_id, day=day):
-        grade = measures[listing.list_name].sampling_grade
-        if grade is not None and listing.enterprise_id not in grades:
-            grades[listing.enterprise_id] = grade
-    for fact in facts(session, by_id, day=day):
-        if fact.kind != "customs_level" or fact.enterprise_id in grades:
-            continue
-        level = levels.get(fact.value)
-        if level is not None:  # a level of a repealed order is not mapped silently
-            grades[fact.enterprise_id] = level.sampling_grade
-    return grades
+    found = measures_for(session, [e.id for e in enterprises], day)
+    return {i: m.sampling_grade for i, m in found.items() if m.sampling_grade is not None}
 
 
 def fact_out(fact: CreditFact) -> dict[str, Any]:
@@ -248,6 +248,7 @@ def list_enterprise(
     )
     session.add(listing)
     session.flush()
+    rescore(session, enterprise.id, trigger=f"credit.listed:{list_name}", actor=actor)
     return listing
 
 
@@ -261,6 +262,8 @@ def delist(session: Session, listing_id: str, *, role: CallerRole, actor: str) -
             ErrorCode.PERMISSION_DENIED, data={"listing": listing_id, "source": listing.source}
         )
     dated.withdraw(listing, actor=actor)
+    session.flush()
+    rescore(session, listing.enterprise_id, trigger=f"credit.delisted:{listing.list_name}", actor=actor)
     return listing
 
 

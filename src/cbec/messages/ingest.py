@@ -33,7 +33,10 @@ from cbec.audit.models import AuditEvent
 from cbec.auth.enums import CallerRole
 from cbec.auth.service import Caller
 from cbec.config import Settings
+from cbec.credit import measures as credit_measures
+from cbec.credit.measures import Measures
 from cbec.errors import CbecError, ErrorCode, InvalidInputError, PayloadTooLargeError, PermissionDeniedError
+from cbec.kernel import dates
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import ceb_time17, utc_now
 from cbec.kernel.pii import PERSONAL_FIELDS
@@ -169,6 +172,7 @@ class _Lookups:
         self._by_id: dict[str, Enterprise] = {}
         self._by_code: dict[str, Enterprise | None] = {}
         self._live: dict[tuple[str, str], _LiveDoc | None] = {}
+        self._measures: dict[str, Measures] = {}
         codes: set[str] = set()
         keys: dict[str, set[str]] = {}
         for msg in msgs:
@@ -221,6 +225,13 @@ class _Lookups:
         if enterprise_id not in self._by_id:
             self.load_enterprises_by_id({enterprise_id})
         return self._by_id.get(enterprise_id)
+
+    def credit_measures(self, enterprise_id: str) -> Measures:
+        """The credit measures on the enterprise today (loaded once per batch for every filing seen)."""
+        if enterprise_id not in self._measures:
+            wanted = {enterprise_id} | (set(self._by_id) - set(self._measures))
+            self._measures.update(credit_measures.measures_for(self.session, wanted, dates.today()))
+        return self._measures[enterprise_id]
 
     def by_code(self, code: str) -> Enterprise | None:
         if code not in self._by_code:
@@ -637,6 +648,14 @@ class AccessPoint:
                     d.refuse(rc.UNFILED_ENTERPRISE, "ENTERPRISE_NOT_FILED", f"{fld}={code} 企业未备案")
                     continue
                 parties.add(filing.id)
+                measures = look.credit_measures(filing.id)
+                if measures.refuses_new_messages:
+                    why = credit_measures.describe_source(measures.sources.get("new_messages", ""))
+                    d.refuse(
+                        rc.CREDIT_RESTRICTED,
+                        "CREDIT_RESTRICTED",
+                        f"{fld}={code} {rc.describe(rc.CREDIT_RESTRICTED)}（{why}）",
+                    )
                 if role in spec.sender_roles and code in sender_codes:
                     responsible = True
             if not responsible:

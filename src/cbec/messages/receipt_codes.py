@@ -17,6 +17,7 @@ INVALID_ENTERPRISE = "-10101"  # 无效企业类型 / the sender is not the reco
 UNFILED_ENTERPRISE = "-10102"  # 企业未备案
 SENDER_SUSPENDED = "-10103"  # platform: filing suspended
 SENDER_REVOKED = "-10104"  # platform: filing revoked
+CREDIT_RESTRICTED = "-10105"  # platform: restricted by a credit measure (联合惩戒 限制经营)
 #: CEB900 format-check failure when the message type is unknown or has no code of its own.
 FORMAT_ERROR = "-10100"
 
@@ -54,6 +55,12 @@ RECEIPT_CODES: tuple[ReceiptCode, ...] = (
     ),
     ReceiptCode(
         SENDER_REVOKED, "企业备案已撤销，不能报送新单证", "the sender's filing is revoked", "platform"
+    ),
+    ReceiptCode(
+        CREDIT_RESTRICTED,
+        "企业受信用联合惩戒措施限制，不能报送新单证",
+        "the enterprise is restricted by a joint credit measure and cannot send new documents",
+        "platform",
     ),
     ReceiptCode("-301008", "订单参数校验不通过", "order failed field checks", "spec §7.4"),
     ReceiptCode(

@@ -226,6 +226,7 @@ def decide(
     assessment: RiskAssessment | None,
     seed: int | str,
     params: SamplingParameters,
+    credit_inspect: str | None = None,
 ) -> SamplingDecision:
     """Decide whether a declaration is inspected.
 
@@ -238,6 +239,8 @@ def decide(
         assessment: the risk assessment, None when none was made (random sampling only).
         seed: the sampling seed (reproducible decisions).
         params: the sampling parameters on the declaration's date.
+        credit_inspect: set when a joint credit measure (cbec.credit.measures, ``orders: inspect``)
+            sends every declaration of an enterprise to inspection: the measure's source, in words.
 
     Returns:
         The decision with its path, probability and explanation.
@@ -267,6 +270,13 @@ def decide(
         rules = ", ".join(hit.rule_id for hit in assessment.hits if hit.action.value == "must_inspect")
         path, probability = "mandatory", _ONE
         text = f"必须查验：规则{rules}要求查验。/ Mandatory inspection: rule {rules} requires it."
+        verified = True
+    elif credit_inspect is not None:
+        path, probability = "mandatory", _ONE
+        text = (
+            f"必须查验：信用联合惩戒措施（{credit_inspect}）。"
+            f"/ Mandatory inspection: joint credit measure ({credit_inspect})."
+        )
         verified = True
     elif assessment is not None and Decimal(str(assessment.score)) >= params.targeted_threshold:
         path, probability = "targeted", _ONE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cbec.audit.models import AuditEvent
 from cbec.auth.models import ApiKey
 from cbec.clearance.models import ClearanceEvent, ClearanceOrder, Guarantee, GuaranteeEntry, QuotaLedger
-from cbec.credit.models import CreditFact, CreditListing
+from cbec.credit.models import CreditAppeal, CreditFact, CreditListing, CreditScore
 from cbec.exports.models import (
     ExportEvent,
     ExportOrder,
@@ -37,8 +37,10 @@ __all__ = [
     "ClearanceEvent",
     "ClearanceOrder",
     "Counter",
+    "CreditAppeal",
     "CreditFact",
     "CreditListing",
+    "CreditScore",
     "Document",
     "DocumentKey",
     "Enterprise",

@@ -12,7 +12,8 @@ from cbec.api.deps import CallerDep, SessionDep, require_roles
 from cbec.audit import service as audit
 from cbec.auth.enums import CallerRole
 from cbec.credit import service as credit
-from cbec.credit.levels import customs_levels, list_measures
+from cbec.credit.levels import customs_levels
+from cbec.credit.measures import list_measures
 from cbec.errors import ErrorCode, NotFoundError
 from cbec.kernel import dates
 from cbec.registry import service as registry
