@@ -54,6 +54,8 @@ class ErrorCode(StrEnum):
     RULE_SET_VERSION_TAKEN = "RULE_SET_VERSION_TAKEN"
     RULE_SET_ALREADY_ACTIVE = "RULE_SET_ALREADY_ACTIVE"
     REASON_REQUIRED = "REASON_REQUIRED"
+    APPEAL_ALREADY_PENDING = "APPEAL_ALREADY_PENDING"
+    APPEAL_ALREADY_DECIDED = "APPEAL_ALREADY_DECIDED"
     OVERSEAS_AGENT_REQUIRED = "OVERSEAS_AGENT_REQUIRED"
     MESSAGE_UNREADABLE = "MESSAGE_UNREADABLE"
     MESSAGE_UNSAFE = "MESSAGE_UNSAFE"
@@ -124,6 +126,12 @@ CODES: dict[ErrorCode, CodeInfo] = {
     ErrorCode.RULE_SET_ALREADY_ACTIVE: CodeInfo(
         409, "风险规则集已启用", "That rule set version is already activated"
     ),
+    ErrorCode.APPEAL_ALREADY_PENDING: CodeInfo(
+        409,
+        "该信用信息已有待处理的异议或修复申请",
+        "An objection or repair application on that record is pending",
+    ),
+    ErrorCode.APPEAL_ALREADY_DECIDED: CodeInfo(409, "该申请已处理", "That application has been decided"),
     ErrorCode.REASON_REQUIRED: CodeInfo(
         422, "暂停、撤销或变更备案须说明理由", "Suspending, revoking or changing a filing needs a reason"
     ),

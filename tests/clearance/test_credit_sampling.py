@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from cbec.clearance.service import EngineSettings
 from cbec.cli.main import app
 from cbec.credit import measures
-from cbec.messages import receipt_codes as rc
 from cbec.kernel.dates import SHANGHAI, utc_now
+from cbec.messages import receipt_codes as rc
 from tests.clearance.support import Zone, auth
 
 

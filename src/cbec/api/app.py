@@ -100,4 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (registry, keys, messages, documents, clearance, exports, risk, credit, codes):
         app.include_router(module.router)
     app.include_router(credit.lists_router)
+    app.include_router(credit.appeals_router)
+    app.include_router(credit.ratings_router)
     return app

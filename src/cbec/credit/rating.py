@@ -13,7 +13,7 @@ import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -66,7 +66,10 @@ class Normalisation:
         """Points for ``value``; None when a map does not list the value."""
         if self.kind == "map":
             return self.points.get(canonical(value))
-        number = Decimal(str(value))
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None  # not a number: scored as missing, and said so
         if self.best == self.worst:
             return _HUNDRED if number <= self.best else Decimal(0)
         share = (number - self.best) / (self.worst - self.best)  # 0 at best, 1 at worst
@@ -237,6 +240,8 @@ def _normalisation(node: Any, where: str, problems: _Problems) -> Normalisation:
 
 
 def _weights_sum_to_one(weights: Sequence[Decimal], where: str, problems: _Problems) -> None:
+    if any(not Decimal(0) <= w <= 1 for w in weights):
+        problems.add(where, "every weight must be within 0–1")
     if weights and sum(weights, Decimal(0)) != 1:
         problems.add(where, f"weights sum to {sum(weights, Decimal(0))}, not 1")
 
@@ -294,11 +299,16 @@ def parse_model(document: Any, *, source: str, sha256: str = "") -> RatingModel:
     if not isinstance(document, Mapping):
         raise RatingModelError(source, ["the model is a mapping"])
     effective = document.get("effective_from")
-    if not isinstance(effective, date):
+    if not isinstance(effective, date) or isinstance(effective, datetime):
         problems.add("effective_from", "must be a date (YYYY-MM-DD)")
         effective = date.min
     window = document.get("window_days")
-    if isinstance(window, bool) or not isinstance(window, int | Decimal) or int(window) <= 0:
+    if (
+        isinstance(window, bool)
+        or not isinstance(window, int | Decimal)
+        or int(window) != window
+        or int(window) <= 0
+    ):
         problems.add("window_days", "must be a positive whole number of days")
         window = 1
     dimensions = []
@@ -310,8 +320,8 @@ def parse_model(document: Any, *, source: str, sha256: str = "") -> RatingModel:
         problems.add("dimensions", "at least one dimension")
     _weights_sum_to_one([d.weight for d in dimensions], "dimensions", problems)
     ids = [f"{d.id}.{x.id}" for d in dimensions for x in d.indicators]
-    if len(ids) != len(set(ids)):
-        problems.add("dimensions", "indicator ids repeat")
+    if len(ids) != len(set(ids)) or len({d.id for d in dimensions}) != len(dimensions):
+        problems.add("dimensions", "dimension or indicator ids repeat")
     grades = []
     for i, item in enumerate(document.get("grades") or []):
         where = f"grades[{i}]"
@@ -339,7 +349,7 @@ def parse_model(document: Any, *, source: str, sha256: str = "") -> RatingModel:
             problems.add(where, "an override is a mapping")
             continue
         actions = [a for a in ("set", "cap", "floor") if a in item]
-        if len(actions) != 1 or item[actions[0]] not in codes:
+        if len(actions) != 1 or not isinstance(item[actions[0]], str) or item[actions[0]] not in codes:
             problems.add(where, "exactly one of set, cap, floor naming a grade of the model")
             continue
         when = _condition(item.get("when"), f"{where}.when", problems)
@@ -393,6 +403,9 @@ def models(directory: Path = RATING_DIR) -> tuple[RatingModel, ...]:
     versions = [m.version for m in found]
     if len(versions) != len(set(versions)):
         raise RatingModelError(str(directory), ["two files carry the same version"])
+    starts = [m.effective_from for m in found]
+    if len(starts) != len(set(starts)):
+        raise RatingModelError(str(directory), ["two versions take effect on the same day"])
     return found
 
 
@@ -463,7 +476,7 @@ def _indicator_points(indicator: Indicator, inputs: Mapping[str, Any]) -> tuple[
         need = indicator.requires
         return (
             indicator.missing,
-            f"数据不足（需{need.input}≥{need.operand}），按{indicator.missing}分计",
+            f"数据不足（需{need.describe()}），按{indicator.missing}分计",
             f"not enough data ({need.describe()} not met): {indicator.missing} points",
         )
     if value is None:

@@ -133,3 +133,25 @@ def score_out(score: CreditScore) -> dict[str, Any]:
         "trigger": score.trigger,
         "explanation": score.explanation,
     }
+
+
+NIGHTLY = "credit.nightly"
+
+
+def nightly(session: Session, now: datetime, *, actor: str = "worker") -> int | None:
+    """Rate every enterprise once per Beijing day (the first worker sweep of the day does it).
+
+    Returns how many were rated, or None when today's run is already done (an audit entry marks it,
+    so a restart does not run it twice; two workers racing only repeat work, never change results)."""
+    from cbec.audit import service as audit  # noqa: PLC0415
+    from cbec.audit.models import AuditEvent  # noqa: PLC0415
+
+    subject = f"credit-nightly:{archive.day_of(now).isoformat()}"
+    done = session.scalar(
+        select(AuditEvent.id).where(AuditEvent.action == NIGHTLY, AuditEvent.subject == subject).limit(1)
+    )
+    if done is not None:
+        return None
+    rows = rescore(session, archive.enterprises_to_rate(session), trigger="nightly", actor=actor, at=now)
+    audit.record(session, actor=actor, action=NIGHTLY, subject=subject, rated=len(rows))
+    return len(rows)

@@ -130,6 +130,19 @@ class ClearanceWorker:
             self.stats.add(self.engine.sweep(session, now))
             sweep_exports(session, now, self.engine.settings.match_wait)
         self._last_sweep = time.monotonic()
+        self.credit_nightly()
+
+    def credit_nightly(self) -> None:
+        """The daily credit re-rating (its own unit of work: a failure never holds up clearance)."""
+        from cbec.credit.scores import nightly
+
+        try:
+            with unit_of_work(sessions=self.sessions) as session:
+                rated = nightly(session, utc_now())
+            if rated is not None:
+                log.info("credit.nightly", rated=rated)
+        except Exception:
+            log.exception("credit.nightly_failed")
 
     def drain(self) -> None:
         """Process until the queue is empty (the demo, tests and the CLI use it)."""

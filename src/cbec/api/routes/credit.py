@@ -6,17 +6,22 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from cbec.api.deps import CallerDep, SessionDep, require_roles
 from cbec.audit import service as audit
 from cbec.auth.enums import CallerRole
+from cbec.credit import appeals, measures, report, scores
+from cbec.credit import archive as archive_inputs
 from cbec.credit import service as credit
 from cbec.credit.levels import customs_levels
 from cbec.credit.measures import list_measures
+from cbec.credit.rating import model_for
 from cbec.errors import ErrorCode, NotFoundError
 from cbec.kernel import dates
 from cbec.registry import service as registry
+from cbec.registry.models import Enterprise
 
 router = APIRouter(prefix="/api/v1/credit", tags=["credit 信用"])
 
@@ -71,12 +76,78 @@ def withdraw_fact(fact_id: str, caller: CallerDep, session: SessionDep) -> dict[
     return credit.fact_out(fact)
 
 
-@router.get("/{code}")
-def archive(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
-    """信用档案: every fact (with its origin) and what is in force today; an enterprise sees only its own."""
+def _readable(session: SessionDep, code: str, caller: CallerDep) -> Enterprise:
+    """The enterprise, when the caller may read its credit (agencies, the operator, itself)."""
     enterprise = registry.get(session, code)
     if caller.role is CallerRole.enterprise and caller.enterprise_id != enterprise.id:
         raise NotFoundError(ErrorCode.ENTERPRISE_NOT_FOUND)  # another's archive is not revealed
+    return enterprise
+
+
+@router.get("/{code}/rating")
+def rating(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The composite grade with its explanation, and its history (an enterprise reads its own)."""
+    enterprise = _readable(session, code, caller)
+    found = report.build(session, enterprise)
+    return {"current": found.rating, "kept": found.kept, "history": found.history}
+
+
+@router.get("/{code}/measures")
+def measures_of(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The joint measures (联合奖惩) that apply today and where each comes from."""
+    enterprise = _readable(session, code, caller)
+    return measures.measures_out(
+        measures.measures_for(session, [enterprise.id], dates.today())[enterprise.id]
+    )
+
+
+@router.get("/{code}/report", response_class=HTMLResponse)
+def report_html(code: str, caller: CallerDep, session: SessionDep) -> HTMLResponse:
+    """The printable credit report (信用报告) as HTML."""
+    enterprise = _readable(session, code, caller)
+    return HTMLResponse(report.render_html(report.build(session, enterprise)))
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="objection (异议) | repair (信用修复)")
+    target_type: str = Field(description="fact | listing")
+    target_id: str = Field(min_length=1, max_length=36)
+    reason: str = Field(min_length=1, max_length=1000)
+    evidence: str = Field(default="", max_length=2000)
+
+
+@router.post("/{code}/appeals", status_code=201)
+def file_appeal(code: str, body: AppealIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """An enterprise objects to one of its records or applies for repair."""
+    require_roles(caller, CallerRole.enterprise)
+    enterprise = _readable(session, code, caller)
+    appeal = appeals.file_appeal(
+        session,
+        enterprise,
+        kind=body.kind,
+        target_type=body.target_type,
+        target_id=body.target_id,
+        reason=body.reason,
+        evidence=body.evidence,
+        actor=caller.actor,
+    )
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="credit.appeal_filed",
+        subject=f"enterprise:{enterprise.id}",
+        appeal=appeal.id,
+        kind=appeal.kind,
+    )
+    return appeals.appeal_out(appeal)
+
+
+@router.get("/{code}")
+def archive(code: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """信用档案: every fact (with its origin) and what is in force today; an enterprise sees only its own."""
+    enterprise = _readable(session, code, caller)
     today = dates.today()
     levels = customs_levels(today)
     in_force = credit.current(session, enterprise.id, today)
@@ -151,8 +222,6 @@ def withdraw_listing(listing_id: str, caller: CallerDep, session: SessionDep) ->
 
 
 def _with_enterprises(session: SessionDep, rows: Any) -> list[dict[str, Any]]:
-    from cbec.registry.models import Enterprise
-
     out = []
     for listing in rows:
         out.append(credit.listing_out(listing, session.get(Enterprise, listing.enterprise_id)))
@@ -181,3 +250,69 @@ def public_listings(list_name: str, session: SessionDep) -> list[dict[str, Any]]
     if measure is None or not measure.public:
         raise NotFoundError(ErrorCode.NOT_FOUND, data={"list": list_name})
     return _with_enterprises(session, credit.listings(session, list_name=list_name, day=today))
+
+
+appeals_router = APIRouter(prefix="/api/v1/credit-appeals", tags=["credit 信用"])
+
+
+@appeals_router.get("")
+def list_appeals(caller: CallerDep, session: SessionDep, status: str | None = None) -> list[dict[str, Any]]:
+    """Appeals: an agency sees those it decides, the operator all, an enterprise its own."""
+    if caller.role is CallerRole.enterprise:
+        rows = appeals.appeals(session, enterprise_id=caller.enterprise_id, status=status)
+    elif caller.role is CallerRole.operator:
+        rows = appeals.appeals(session, status=status)
+    else:
+        rows = appeals.appeals(session, decider=caller.role.value, status=status)
+    return [appeals.appeal_out(a) for a in rows]
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    upheld: bool
+    note: str = Field(min_length=1, max_length=1000)
+
+
+@appeals_router.post("/{appeal_id}/decide")
+def decide_appeal(appeal_id: str, body: DecisionIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The agency that posted the record (the operator for platform records) decides."""
+    require_roles(caller, *CallerRole.reads_everything())
+    appeal = appeals.decide_appeal(
+        session, appeal_id, upheld=body.upheld, note=body.note, role=caller.role, actor=caller.actor
+    )
+    audit.record(
+        session,
+        actor=caller.actor,
+        action="credit.appeal_decided",
+        subject=f"credit_appeal:{appeal.id}",
+        upheld=body.upheld,
+        grade_before=appeal.grade_before,
+        grade_after=appeal.grade_after,
+    )
+    return appeals.appeal_out(appeal)
+
+
+ratings_router = APIRouter(prefix="/api/v1/credit-ratings", tags=["credit 信用"])
+
+
+@ratings_router.get("")
+def grade_distribution(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """How many enterprises hold each composite grade now, and the active model."""
+    require_roles(caller, *CallerRole.reads_everything())
+    model = model_for(dates.today())
+    return {
+        "model_version": model.version,
+        "model_title": model.title,
+        "distribution": scores.distribution(session),
+    }
+
+
+@ratings_router.post("/recompute")
+def recompute(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """Rate every enterprise now (what the nightly run does); the operator only."""
+    require_roles(caller, CallerRole.operator)
+    everyone = archive_inputs.enterprises_to_rate(session)
+    rows = scores.rescore(session, everyone, trigger="manual", actor=caller.actor)
+    audit.record(session, actor=caller.actor, action="credit.recomputed", subject="credit", rated=len(rows))
+    return {"rated": len(rows), "distribution": scores.distribution(session)}
