@@ -164,7 +164,9 @@ def test_a_catalogue_that_inspects_sends_every_order_of_a_black_listed_platform_
 ) -> None:
     """The same listing under a catalogue that says inspect rather than refuse: the measures are data."""
     text = measures.CATALOGUE.read_text(encoding="utf-8")
-    text = text.replace("        new_messages: refuse\n", "        new_messages: allow\n        orders: inspect\n")
+    text = text.replace(
+        "        new_messages: refuse\n", "        new_messages: allow\n        orders: inspect\n"
+    )
     assert "orders: inspect" in text
     catalogue = tmp_path / "measures.yaml"
     catalogue.write_text(text, encoding="utf-8")
