@@ -15,11 +15,15 @@ from typer.testing import CliRunner
 from cbec.audit.models import AuditEvent
 from cbec.cli.main import app
 from cbec.credit import archive, scores
+from cbec.credit import service as credit
 from cbec.credit.models import CreditScore
 from cbec.credit.rating import model_for, rating_out
 from cbec.kernel.dates import utc_now
+from cbec.messages import receipt_codes as rc
 from cbec.registry.models import Enterprise
+from cbec.risk.models import AgencySignalRow
 from tests.clearance.support import Zone, auth, payment_xml
+from tests.factories import make_ric
 
 
 def _post(zone: Zone, key: str, code: str, **body: Any) -> Any:
@@ -253,3 +257,57 @@ def test_cli_scores_with_an_explanation(zone: Zone, monkeypatch: pytest.MonkeyPa
     assert missing.exit_code == 2
     recompute = CliRunner().invoke(app, ["credit", "recompute"])
     assert recompute.exit_code == 0 and "rated" in recompute.output
+
+
+def test_repeated_smuggling_findings_black_list_the_enterprise_by_rule(zone: Zone) -> None:
+    """listing_rules.yaml: two anti-smuggling findings in 12 months → the platform black-lists."""
+    with zone.db() as session:
+        enterprise = session.scalar(select(Enterprise).where(Enterprise.uscc == zone.platform.uscc))
+        assert enterprise is not None
+        for n in (1, 2):
+            credit.record_platform_fact(
+                session,
+                enterprise,
+                kind="inspection_finding",
+                value="detained_smuggling",
+                basis=f"case:test-{n}",
+                note="走私嫌疑",
+                actor="关员甲",
+                on=archive.day_of(utc_now()),
+            )
+        session.commit()
+    listings = zone.client.get("/api/v1/credit-lists", params={"list": "black"}, headers=auth(zone.customs))
+    [listing] = listings.json()
+    assert listing["source"] == "platform" and "缉私" in listing["reason"]
+    rating = _rating(zone, zone.platform.uscc)
+    assert rating["grade"] == "D"
+    assert "black_list" in [o["id"] for o in rating["explanation"]["overrides"]]
+    # the catalogue's black-list measure applies at once: the platform's new documents are refused
+    sender, body = zone.documents(zone.spec())["order"]
+    zone.send(sender, body, expect=rc.CREDIT_RESTRICTED)
+    # the rule does not list twice; the operator (not customs) may withdraw the platform's listing
+    _post(zone, zone.agency_key("tax"), zone.platform.uscc, kind="tax_level", value="B")
+    assert len(zone.client.get("/api/v1/credit-lists", headers=auth(zone.customs)).json()) == 1
+    url = f"/api/v1/credit-lists/{listing['id']}/withdraw"
+    assert zone.client.post(url, headers=auth(zone.customs)).status_code == 403
+    assert zone.client.post(url, headers=auth(zone.factory.operator_key)).status_code == 200
+
+
+def test_a_buyer_who_returns_again_and_again_is_flagged_privately_for_risk(zone: Zone) -> None:
+    buyer = make_ric(77)
+    for _ in range(3):
+        spec = zone.send_set(zone.spec(buyer_id=buyer))
+        zone.refund(spec, zone.lifecycle(spec.order_no)["invtNo"], {1: "2"})
+    zone.drain()
+    zone.worker.sweep()  # the first sweep of the day runs the nightly credit job
+    with zone.db() as session:
+        flags = session.scalars(select(AgencySignalRow).where(AgencySignalRow.subject == "buyer")).all()
+        assert [(f.source, f.code) for f in flags] == [("platform", "CREDIT.BUYER.RETURNS_ABUSE")]
+        assert flags[0].subject_key != buyer and buyer not in flags[0].description  # keyed hash only
+    # risk reads the flag on the buyer's next order
+    zone.set_engine(inspection_rate=None)
+    spec = zone.send_set(zone.spec(buyer_id=buyer))
+    hits = [h["rule"] for h in zone.lifecycle(spec.order_no)["assessment"]["risk"]["hits"]]
+    assert "RISK.AGENCY.SIGNAL" in hits
+    # never shown to enterprises
+    assert zone.client.get("/api/v1/risk/signals", headers=auth(zone.platform.key)).status_code == 403

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from cbec.clearance.enums import ClearanceState
+from cbec.clearance.enums import ClearanceState, InspectionResult
 from cbec.clearance.models import ClearanceOrder
 from cbec.credit.models import CreditFact, CreditListing
 from cbec.kernel.dates import SHANGHAI
@@ -48,6 +48,7 @@ class _Behaviour:
     records: int = 0
     accepted: int = 0
     findings: int = 0
+    smuggling: int = 0
     revenue: Decimal = Decimal(0)
     case_ids: list[str] = field(default_factory=list)
 
@@ -113,6 +114,7 @@ def gather(
                 "records_sent": b.records,
                 "data_error_rate": _rate(b.records - b.accepted, b.records),
                 "inspection_findings": b.findings,
+                "smuggling_findings": b.smuggling,
                 "revenue_found": str(b.revenue),
             }
         )
@@ -147,6 +149,7 @@ def _facts(
             elif fact.kind == "inspection_finding":
                 b = behaviour[fact.enterprise_id]
                 b.findings += 1
+                b.smuggling += fact.value == InspectionResult.detained_smuggling
                 if fact.basis and fact.basis.startswith("case:"):
                     b.case_ids.append(fact.basis.removeprefix("case:"))
 

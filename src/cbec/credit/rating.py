@@ -43,6 +43,10 @@ INPUTS: dict[str, tuple[str, str]] = {
     "data_error_rate": ("报文差错率", "data-quality error rate"),
     "inspection_findings": ("窗口期内查验发现问题次数", "inspection findings in the window"),
     "revenue_found": ("窗口期内查验补税金额（元）", "revenue found in the window (CNY)"),
+    "smuggling_findings": (
+        "窗口期内查验扣留移送缉私次数",
+        "inspections handed to anti-smuggling in the window",
+    ),
 }
 
 _HUNDRED = Decimal(100)
@@ -172,7 +176,7 @@ def canonical(value: Any) -> str:
 # Reading a model file
 
 
-class _Problems:
+class Problems:
     def __init__(self) -> None:
         self.items: list[str] = []
 
@@ -180,7 +184,7 @@ class _Problems:
         self.items.append(f"{where}: {text}")
 
 
-def _text(node: Mapping[str, Any], key: str, where: str, problems: _Problems) -> str:
+def _text(node: Mapping[str, Any], key: str, where: str, problems: Problems) -> str:
     value = node.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.add(where, f"`{key}` must be non-empty text")
@@ -188,7 +192,7 @@ def _text(node: Mapping[str, Any], key: str, where: str, problems: _Problems) ->
     return value
 
 
-def _number(node: Mapping[str, Any], key: str, where: str, problems: _Problems) -> Decimal:
+def _number(node: Mapping[str, Any], key: str, where: str, problems: Problems) -> Decimal:
     value = node.get(key)
     try:
         if isinstance(value, bool) or value is None:
@@ -199,7 +203,7 @@ def _number(node: Mapping[str, Any], key: str, where: str, problems: _Problems) 
         return Decimal(0)
 
 
-def _condition(node: Any, where: str, problems: _Problems) -> Condition | None:
+def parse_condition(node: Any, where: str, problems: Problems) -> Condition | None:
     if not isinstance(node, Mapping) or not isinstance(node.get("input"), str):
         problems.add(where, "a condition is {input: NAME, equals|in|at_least: VALUE}")
         return None
@@ -218,7 +222,7 @@ def _condition(node: Any, where: str, problems: _Problems) -> Condition | None:
     return Condition(name, op, operand)  # type: ignore[arg-type]
 
 
-def _normalisation(node: Any, where: str, problems: _Problems) -> Normalisation:
+def _normalisation(node: Any, where: str, problems: Problems) -> Normalisation:
     if isinstance(node, Mapping) and isinstance(node.get("map"), Mapping) and len(node) == 1:
         points: dict[str, Decimal] = {}
         for key, value in node["map"].items():
@@ -239,14 +243,14 @@ def _normalisation(node: Any, where: str, problems: _Problems) -> Normalisation:
     return Normalisation("map", {})
 
 
-def _weights_sum_to_one(weights: Sequence[Decimal], where: str, problems: _Problems) -> None:
+def _weights_sum_to_one(weights: Sequence[Decimal], where: str, problems: Problems) -> None:
     if any(not Decimal(0) <= w <= 1 for w in weights):
         problems.add(where, "every weight must be within 0–1")
     if weights and sum(weights, Decimal(0)) != 1:
         problems.add(where, f"weights sum to {sum(weights, Decimal(0))}, not 1")
 
 
-def _indicator(node: Any, where: str, problems: _Problems) -> Indicator | None:
+def _indicator(node: Any, where: str, problems: Problems) -> Indicator | None:
     if not isinstance(node, Mapping):
         problems.add(where, "an indicator is a mapping")
         return None
@@ -265,12 +269,12 @@ def _indicator(node: Any, where: str, problems: _Problems) -> Indicator | None:
         weight=_number(node, "weight", where, problems),
         normalise=_normalisation(node.get("normalise"), f"{where}.normalise", problems),
         missing=missing,
-        requires=_condition(requires, f"{where}.requires", problems) if requires is not None else None,
+        requires=parse_condition(requires, f"{where}.requires", problems) if requires is not None else None,
         reference=_text(node, "reference", where, problems),
     )
 
 
-def _dimension(node: Any, where: str, problems: _Problems) -> Dimension | None:
+def _dimension(node: Any, where: str, problems: Problems) -> Dimension | None:
     if not isinstance(node, Mapping) or not isinstance(node.get("indicators"), list):
         problems.add(where, "a dimension is a mapping with a list of `indicators`")
         return None
@@ -295,7 +299,7 @@ def parse_model(document: Any, *, source: str, sha256: str = "") -> RatingModel:
     Raises:
         RatingModelError: the document does not follow the schema.
     """
-    problems = _Problems()
+    problems = Problems()
     if not isinstance(document, Mapping):
         raise RatingModelError(source, ["the model is a mapping"])
     effective = document.get("effective_from")
@@ -352,7 +356,7 @@ def parse_model(document: Any, *, source: str, sha256: str = "") -> RatingModel:
         if len(actions) != 1 or not isinstance(item[actions[0]], str) or item[actions[0]] not in codes:
             problems.add(where, "exactly one of set, cap, floor naming a grade of the model")
             continue
-        when = _condition(item.get("when"), f"{where}.when", problems)
+        when = parse_condition(item.get("when"), f"{where}.when", problems)
         if when is None:
             continue
         overrides.append(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cbec.credit import archive
+from cbec.credit import archive, autolist
 from cbec.credit.models import CreditScore
 from cbec.credit.rating import Rating, RatingModel, model_for, model_version, rate, rating_out
 from cbec.kernel.dates import utc_now
@@ -37,6 +37,10 @@ def rescore(
     at = at or utc_now()
     model = model or model_for(archive.day_of(at))
     inputs = archive.gather(session, enterprises, at=at, window_days=model.window_days)
+    listed = autolist.apply_rules(session, inputs, at)
+    if listed:  # a new listing is part of the archive now: read it again for those enterprises
+        again = [e for e in enterprises if e.id in {x.enterprise_id for x in listed}]
+        inputs.update(archive.gather(session, again, at=at, window_days=model.window_days))
     latest = latest_scores(session, [e.id for e in enterprises])
     current: dict[str, CreditScore] = {}
     for enterprise in enterprises:
@@ -152,6 +156,11 @@ def nightly(session: Session, now: datetime, *, actor: str = "worker") -> int | 
     )
     if done is not None:
         return None
+    from cbec.credit.buyers import flag_buyers  # noqa: PLC0415
+
+    flagged = flag_buyers(session, now, actor=actor)
     rows = rescore(session, archive.enterprises_to_rate(session), trigger="nightly", actor=actor, at=now)
-    audit.record(session, actor=actor, action=NIGHTLY, subject=subject, rated=len(rows))
+    audit.record(
+        session, actor=actor, action=NIGHTLY, subject=subject, rated=len(rows), buyers_flagged=flagged
+    )
     return len(rows)

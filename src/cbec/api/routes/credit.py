@@ -212,8 +212,9 @@ def add_listing(body: ListingIn, caller: CallerDep, session: SessionDep) -> dict
 
 @lists_router.post("/{listing_id}/withdraw")
 def withdraw_listing(listing_id: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
-    """The listing agency takes the enterprise off the list (kept for the record)."""
-    require_roles(caller, *CallerRole.agencies())
+    """The listing agency (the operator for the platform's own listings) takes the enterprise off the
+    list (kept for the record)."""
+    require_roles(caller, *CallerRole.reads_everything())
     listing = credit.delist(session, listing_id, role=caller.role, actor=caller.actor)
     audit.record(
         session, actor=caller.actor, action="credit.delisted", subject=f"credit_listing:{listing.id}"
