@@ -40,6 +40,7 @@ from cbec.clearance.receipts import (
     declaration_receipt,
 )
 from cbec.credit import measures as credit_measures
+from cbec.credit import service as credit
 from cbec.credit.measures import Measures
 from cbec.errors import CbecError, ErrorCode, InvalidInputError, NotFoundError
 from cbec.kernel.crypto import DataCipher, is_encrypted_token
@@ -210,8 +211,12 @@ class ClearanceEngine:
         *,
         actor: str,
         now: datetime,
+        record_credit: bool = True,
     ) -> ClearanceOrder:
-        """Record customs' inspection result: clean → 800; else 700 sent back or 50x detained."""
+        """Record customs' inspection result: clean → 800; else 700 sent back or 50x detained.
+
+        A result other than clean is a credit fact of the seller (``inspection_finding``), unless the
+        caller records it itself (a risk case does, with the revenue found)."""
         order = session.scalars(
             select(ClearanceOrder).where(ClearanceOrder.invt_no == invt_no).with_for_update()
         ).first()
@@ -234,6 +239,20 @@ class ClearanceEngine:
             batch.inventory_receipt(order, inventory, result.return_status, text)
             batch.reverse_quota(order)
             batch.tax_status(order, inventory, "3", "电子税单作废（查验异常）")
+            seller = registry_repo.by_code(
+                session, str((order.assessment or {}).get("enterprise_code") or "")
+            )
+            if record_credit and seller is not None:
+                credit.record_platform_fact(
+                    session,
+                    seller,
+                    kind="inspection_finding",
+                    value=result.value,
+                    basis=f"inspection:{invt_no}",
+                    note=note,
+                    actor=actor,
+                    on=now.astimezone(SHANGHAI).date(),
+                )
         batch.finish()
         return order
 

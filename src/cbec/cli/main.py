@@ -391,6 +391,21 @@ def demo(
             f"{export_figures['summary_declarations']} summary declarations; "
             f"{export_figures['register_entries']} 无票免税 register entries"
         )
+    credit_figures = data.get("credit") or {}
+    if credit_figures:
+        console.print(
+            f"credit grades (model {credit_figures['model_version']}): {credit_figures['distribution']}; "
+            f"seeded bad records (name, grade, score) {credit_figures['bad']}; "
+            f"the others hold grades {credit_figures['clean_grades']}",
+            markup=False,
+        )
+        for example in credit_figures["explained"]:
+            console.print(f"  {example['enterprise']}: {example['grade']} {example['score']}", markup=False)
+            for line in example["lines"]:
+                console.print(f"    {line}", markup=False)
+        console.print(
+            "  (cbec credit score --enterprise CODE --explain; cbec credit report CODE --out r.html)"
+        )
     console.print(f"database: {settings.database_url} — `cbec serve` shows it")
 
 

@@ -24,6 +24,7 @@ from cbec.clearance.enums import ClearanceState, InspectionResult
 from cbec.clearance.models import ClearanceOrder
 from cbec.clearance.service import guarantee_for
 from cbec.config import Settings
+from cbec.demo.credit import run_credit
 from cbec.demo.generator import DemoEnterprise, DemoOrder, demo_enterprises, demo_orders
 from cbec.errors import CbecError
 from cbec.kernel.dates import SHANGHAI, utc_now
@@ -66,6 +67,7 @@ class DemoSummary:
     inspection_by_path: dict[str, int] = field(default_factory=dict)
     rule_hits: dict[str, int] = field(default_factory=dict)
     alerts_by_rule: dict[str, int] = field(default_factory=dict)
+    credit: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ class DemoSummary:
             "rule_hits": self.rule_hits,
             "alerts_by_rule": self.alerts_by_rule,
             "exports": self.exports,
+            "credit": self.credit,
         }
 
 
@@ -194,9 +197,11 @@ def run_demo(
         seed=seed,
         now=now,
     )
+    credit_figures = run_credit(settings, enterprises)
     elapsed = time.perf_counter() - started
     summary = _summarise(settings, zone.key, generated, sync_refusals, total_messages, elapsed, inspected)
     summary.exports = export_figures
+    summary.credit = credit_figures
     worker.stop()
     return summary
 

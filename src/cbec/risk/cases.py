@@ -89,7 +89,8 @@ def close_case(
     assert order is not None
     if order.state == ClearanceState.inspecting and order.invt_no:
         note = "；".join(f"{f.get('kind')}:{f.get('note', '')}" for f in findings)
-        engine.inspect(session, order.invt_no, result, note, actor=actor, now=utc_now())
+        # the case records the credit fact itself (with its revenue found), so the engine does not
+        engine.inspect(session, order.invt_no, result, note, actor=actor, now=utc_now(), record_credit=False)
     case.status = "closed"
     case.result = result.value
     case.findings = [
