@@ -311,3 +311,29 @@ def test_a_buyer_who_returns_again_and_again_is_flagged_privately_for_risk(zone:
     assert "RISK.AGENCY.SIGNAL" in hits
     # never shown to enterprises
     assert zone.client.get("/api/v1/risk/signals", headers=auth(zone.platform.key)).status_code == 403
+
+
+def test_the_operator_enters_the_court_list_and_third_party_ratings(zone: Zone) -> None:
+    operator = zone.factory.operator_key
+    body = {"kind": "third_party_rating", "value": "AAA", "basis": "某信用评级公司 2026 年度评级报告"}
+    r = zone.client.post(f"/api/v1/credit/{zone.platform.uscc}/facts", json=body, headers=auth(zone.customs))
+    assert r.status_code == 403  # each kind has one poster
+    _post(zone, operator, zone.platform.uscc, **body)
+    _post(
+        zone,
+        operator,
+        zone.platform.uscc,
+        kind="court_dishonest_debtor",
+        value="listed",
+        basis="信用中国公示",
+    )
+    rows = {row["indicator"]: row for row in _rating(zone, zone.platform.uscc)["explanation"]["indicators"]}
+    assert (rows["third_party_rating"]["value"], rows["third_party_rating"]["points"]) == ("AAA", "100.00")
+    assert (rows["court_dishonest_debtor"]["value"], rows["court_dishonest_debtor"]["points"]) == (
+        "true",
+        "0.00",
+    )
+    r = zone.client.post(
+        f"/api/v1/credit/{zone.platform.uscc}/facts", json=body, headers=auth(zone.platform.key)
+    )
+    assert r.status_code == 403  # never the enterprise itself

@@ -53,6 +53,18 @@ KINDS: dict[str, Kind] = {
         frozenset({"listed"}),
         "市场监督管理严重违法失信名单管理办法 (not in regulation.md: unverified)",
     ),
+    # Sources outside the five agencies: the zone operator enters them from the published list or the
+    # agency's report (信用中国 / 第三方信用服务机构), naming the source in `basis`.
+    "court_dishonest_debtor": Kind(
+        CallerRole.operator,
+        frozenset({"listed"}),
+        "最高人民法院关于公布失信被执行人名单信息的若干规定 (not in regulation.md: unverified)",
+    ),
+    "third_party_rating": Kind(
+        CallerRole.operator,
+        frozenset({"AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C"}),
+        "第三方信用服务机构评级 AAA–C (industry convention; our judgement)",
+    ),
 }
 
 

@@ -39,8 +39,9 @@ class FactIn(BaseModel):
 
 @router.post("/{code}/facts", status_code=201)
 def post_fact(code: str, body: FactIn, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
-    """An agency records a credit fact (customs level, tax level, forex class, market lists)."""
-    require_roles(caller, *CallerRole.agencies())
+    """An agency records a credit fact (customs level, tax level, forex class, market lists); the
+    operator enters the court list and third-party ratings (each kind has one poster: ``KINDS``)."""
+    require_roles(caller, *CallerRole.reads_everything())
     enterprise = registry.get(session, code)
     fact = credit.post_fact(
         session,
@@ -68,7 +69,7 @@ def post_fact(code: str, body: FactIn, caller: CallerDep, session: SessionDep) -
 @router.post("/facts/{fact_id}/withdraw")
 def withdraw_fact(fact_id: str, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
     """The posting agency withdraws a fact (kept for the record)."""
-    require_roles(caller, *CallerRole.agencies())
+    require_roles(caller, *CallerRole.reads_everything())
     fact = credit.withdraw_fact(session, fact_id, role=caller.role, actor=caller.actor)
     audit.record(
         session, actor=caller.actor, action="credit.fact_withdrawn", subject=f"credit_fact:{fact.id}"
