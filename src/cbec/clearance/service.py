@@ -858,9 +858,10 @@ class _Batch(DocumentBatch):
         """The joint credit measures on the enterprise today (cbec.credit.measures), once per batch."""
         if enterprise is None:
             return None
-        if enterprise.id not in self._measures:
+        if enterprise.id not in self._measures:  # one load for every filing the batch has met so far
             day = self.now.astimezone(SHANGHAI).date()
-            self._measures.update(credit_measures.measures_for(self.session, [enterprise.id], day))
+            known = {e.id for e in self._enterprises.values() if e is not None} - set(self._measures)
+            self._measures.update(credit_measures.measures_for(self.session, known | {enterprise.id}, day))
         return self._measures[enterprise.id]
 
     def credit_inspect(self, parties: Iterable[Enterprise | None]) -> str | None:
