@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import cbec
@@ -19,6 +21,8 @@ from cbec.errors import CODES, CbecError, ErrorCode
 from cbec.logging import configure_logging
 from cbec.messages.ingest import AccessPoint
 from cbec.store.session import session_factory
+from cbec.web import routes as web_routes
+from cbec.web.render import LoginRequired, language, page
 from cbec.workers.runner import build_worker
 
 log = structlog.get_logger()
@@ -63,8 +67,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.worker = worker
     app.state.access_point = AccessPoint(settings, sessions, worker.wake)
 
+    @app.middleware("http")
+    async def _started(request: Request, call_next: Any) -> Any:
+        request.state.started = time.perf_counter()  # pages report it in Server-Timing
+        return await call_next(request)
+
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired) -> Response:
+        return web_routes.login_redirect(exc)
+
     @app.exception_handler(CbecError)
-    async def _cbec_error(request: Request, exc: CbecError) -> JSONResponse:
+    async def _cbec_error(request: Request, exc: CbecError) -> Response:
+        if _is_web(request):  # a page: the error as a page, in the visitor's language
+            lang = language(request)
+            return page(
+                request,
+                "error.html",
+                web=None,
+                status=exc.http_status,
+                code=exc.code.value,
+                message=exc.message_in(lang),
+            )
         return JSONResponse(
             error_body(exc.code, exc.message_in(_language(request)), exc.data), status_code=exc.http_status
         )
@@ -82,8 +105,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.VALIDATION_FAILED  # noqa: PLR2004
+        if _is_web(request):
+            return page(
+                request,
+                "error.html",
+                web=None,
+                status=exc.status_code,
+                code=code.value,
+                message=str(exc.detail),
+            )
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
@@ -102,4 +134,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(credit.lists_router)
     app.include_router(credit.appeals_router)
     app.include_router(credit.ratings_router)
+    app.include_router(web_routes.router)
+    app.mount("/static", StaticFiles(packages=[("cbec.web", "static")]), name="static")
     return app
+
+
+def _is_web(request: Request) -> bool:
+    """A request for a page (not the API, not a static file)."""
+    path = request.url.path
+    return not (path.startswith("/api/") or path.startswith("/static/") or path == "/healthz")

@@ -103,6 +103,14 @@ def authenticate(session: Session, key: str) -> Caller:
     return Caller(key_id=row.id, name=row.name, role=CallerRole(row.role), enterprise_id=row.enterprise_id)
 
 
+def caller_by_id(session: Session, key_id: str) -> Caller:
+    """The caller of a key known by its id (a web session), or ``AuthError`` when gone or revoked."""
+    row = session.get(ApiKey, key_id)
+    if row is None or row.revoked_at is not None:
+        raise AuthError(ErrorCode.AUTH_INVALID_KEY)
+    return Caller(key_id=row.id, name=row.name, role=CallerRole(row.role), enterprise_id=row.enterprise_id)
+
+
 def list_keys(session: Session, *, enterprise_id: str | None = None) -> Sequence[ApiKey]:
     query = select(ApiKey).order_by(ApiKey.created_at)
     if enterprise_id is not None:
