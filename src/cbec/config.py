@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     log_json: bool = False
     #: Language of user-facing text: zh (default) or en.
     language: str = "zh"
+    #: Serve /dashboard/public without login: the zone's figures without enterprise names.
+    public_dashboard: bool = False
 
     @field_validator("data_key")
     @classmethod

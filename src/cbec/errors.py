@@ -68,6 +68,9 @@ class ErrorCode(StrEnum):
     QUERY_REQUIRED = "QUERY_REQUIRED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
+    STATS_FILTER_INVALID = "STATS_FILTER_INVALID"
+    STATS_IMPORT_UNREADABLE = "STATS_IMPORT_UNREADABLE"
+    STATS_IMPORT_INVALID = "STATS_IMPORT_INVALID"
 
 
 CODES: dict[ErrorCode, CodeInfo] = {
@@ -169,6 +172,21 @@ CODES: dict[ErrorCode, CodeInfo] = {
     ErrorCode.QUERY_REQUIRED: CodeInfo(400, "须提供 guid 或 since 参数", "Give guid or since"),
     ErrorCode.INTERNAL_ERROR: CodeInfo(500, "内部错误，已记录", "Internal error, logged"),
     ErrorCode.RATE_LIMITED: CodeInfo(429, "请求过于频繁，请稍后再试", "Too many requests, try again later"),
+    ErrorCode.STATS_FILTER_INVALID: CodeInfo(
+        422,
+        "统计查询条件无效（日期范围、维度、粒度或筛选值）",
+        "Invalid statistics query (date range, dimension, grain or filter value)",
+    ),
+    ErrorCode.STATS_IMPORT_UNREADABLE: CodeInfo(
+        400,
+        "渠道数据文件无法读取（应为 UTF-8 或 GB18030 编码的 CSV，或 .xlsx）",
+        "The channel data file is unreadable (CSV in UTF-8 or GB18030, or .xlsx)",
+    ),
+    ErrorCode.STATS_IMPORT_INVALID: CodeInfo(
+        422,
+        "渠道数据校验未通过，整份文件未导入（逐行逐列列出问题）",
+        "The channel data failed validation; nothing was imported (every problem listed by row and column)",
+    ),
 }
 
 

@@ -231,3 +231,29 @@ def test_an_enterprise_uses_its_portal_and_cannot_open_another_s_order(
     assert response is not None and response.status == 404
     assert spec.order_no not in other.content()
     timings.write("enterprise")
+
+
+def test_the_operator_reads_the_zone_dashboard_on_a_laptop_and_a_large_display(
+    zone: Zone, server: str, browser: Any
+) -> None:
+    for _ in range(4):
+        zone.send_set(zone.spec())
+    zone.worker.sweep()  # statistics follow the clearance events
+    timings = Timings()
+    page = _login(browser, server, zone.factory.operator_key, timings)
+    page.click("header nav >> text=综试区大屏")
+    page.wait_for_selector("#dashboard[data-drawn='yes']")
+    assert page.inner_text("#kpi-count .v") == "4"
+    assert page.locator("#chart-trend canvas").count() == 1
+    _shot(page, "dashboard-laptop")
+    page.select_option("#dash-direction", "export")  # HTMX swaps the figures; the charts redraw
+    page.wait_for_function("document.querySelector('#kpi-count .v').innerText === '0'")
+    page.select_option("#dash-direction", "")
+    page.wait_for_function("document.querySelector('#kpi-count .v').innerText === '4'")
+    page.set_viewport_size({"width": 2560, "height": 1440})
+    _shot(page, "dashboard-large-display")
+    page.click("#lang-switch")
+    page.wait_for_selector("#dashboard[data-drawn='yes']")
+    assert "Zone dashboard" in page.inner_text("h1")
+    _shot(page, "dashboard-english")
+    timings.write("operator")

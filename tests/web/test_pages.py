@@ -120,3 +120,23 @@ def test_every_text_key_the_templates_use_exists(lang: str) -> None:
     missing = sorted(used - set(strings()))
     assert missing == []
     assert all(strings()[k][lang] for k in used)
+
+
+def test_the_dashboard_shows_the_zone_s_figures_and_an_enterprise_sees_only_its_own(zone: Zone) -> None:
+    specs = [zone.send_set(zone.spec()) for _ in range(3)]
+    zone.worker.sweep()  # the statistics facts follow the clearance events
+    customs = _login(zone, zone.customs)
+    page = customs.get("/dashboard")
+    assert page.status_code == 200 and 'id="kpi-count"' in page.text
+    count = re.search(r'id="kpi-count"><div class="v">([0-9,]+)<', page.text)
+    assert count is not None and int(count.group(1).replace(",", "")) == len(specs)
+    data = customs.get("/dashboard/data.json").json()
+    assert sum(data["trend"]["count"]) == len(specs)
+    assert data["enterprises"] is not None
+    assert customs.get("/dashboard/public").status_code == 404  # off unless the operator turns it on
+    portal = _login(zone, zone.platform.key)
+    assert portal.get("/dashboard").status_code == 403
+    mine = portal.get("/portal/stats/data.json").json()
+    assert sum(mine["trend"]["count"]) == len(specs) and mine["enterprises"] is None
+    outsider = _login(zone, zone.factory.file("某某无关电商企业有限公司", ["ebc"]).key)
+    assert sum(outsider.get("/portal/stats/data.json").json()["trend"]["count"]) == 0

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import cbec
 from cbec.api.routes import clearance, codes, credit, documents, exports, keys, messages, registry, risk
+from cbec.api.routes import stats as stats_routes
 from cbec.config import Settings, get_settings
 from cbec.errors import CODES, CbecError, ErrorCode
 from cbec.logging import configure_logging
@@ -69,8 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def _started(request: Request, call_next: Any) -> Any:
-        request.state.started = time.perf_counter()  # pages report it in Server-Timing
-        return await call_next(request)
+        request.state.started = started = time.perf_counter()  # reported in Server-Timing
+        response = await call_next(request)
+        if "server-timing" not in response.headers:  # pages set it themselves, closer to the end
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
 
     @app.exception_handler(LoginRequired)
     async def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -134,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(credit.lists_router)
     app.include_router(credit.appeals_router)
     app.include_router(credit.ratings_router)
+    app.include_router(stats_routes.router)
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(packages=[("cbec.web", "static")]), name="static")
     return app

@@ -13,6 +13,7 @@ from cbec.auth import service as auth
 from cbec.auth.enums import CallerRole
 from cbec.cli.credit import credit_app
 from cbec.cli.risk import risk_app
+from cbec.cli.stats import stats_app
 from cbec.cli.tax import tax_app
 from cbec.config import Environment, Settings, get_settings
 from cbec.errors import CbecError
@@ -35,6 +36,7 @@ app.add_typer(messages_app, name="messages")
 app.add_typer(tax_app, name="tax")
 app.add_typer(risk_app, name="risk")
 app.add_typer(credit_app, name="credit")
+app.add_typer(stats_app, name="stats")
 
 console = Console()
 err = Console(stderr=True)
@@ -328,6 +330,12 @@ def demo(
     zone: Annotated[str | None, typer.Option(help="kunming (default), taiyuan or luzhou")] = None,
     seed: Annotated[int, typer.Option(help="random seed of the generated trade")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            help="lay down a history of N days ending today (--orders and --exports spread over them)"
+        ),
+    ] = None,
 ) -> None:
     """The platform's main job on its database: set up a zone, file ~20 enterprises, clear a day of trade."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -338,7 +346,7 @@ def demo(
     settings = get_settings()
     try:
         if as_json:
-            summary = run_demo(settings, orders=orders, exports=exports, zone_name=zone, seed=seed)
+            summary = run_demo(settings, orders=orders, exports=exports, zone_name=zone, seed=seed, days=days)
         else:
             with Progress(
                 TextColumn("{task.description}"),
@@ -347,13 +355,15 @@ def demo(
                 TimeRemainingColumn(),
                 console=err,
             ) as bar:
-                task = bar.add_task("messages", total=None)
+                task = bar.add_task("days" if days else "messages", total=None)
                 summary = run_demo(
                     settings,
                     orders=orders,
+                    exports=exports,
                     zone_name=zone,
                     seed=seed,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    days=days,
                 )
     except ZoneFileError as exc:
         err.print(f"{exc}")
@@ -406,6 +416,22 @@ def demo(
         console.print(
             "  (cbec credit score --enterprise CODE --explain; cbec credit report CODE --out r.html)"
         )
+    history = data.get("history") or {}
+    if history:
+        figures = history["statistics"]
+        console.print(
+            f"history: {history['days']} days {history['first_day']} … {history['last_day']}: "
+            f"{figures['count']} declarations, value ¥{figures['value']}, tax ¥{figures['tax']}, "
+            f"inspection rate {figures['inspection_rate']}, clearance p50/p95 "
+            f"{figures['clearance_p50']}/{figures['clearance_p95']} s (cbec stats show --grain month)",
+            markup=False,
+        )
+        for month in history["by_month"]:
+            console.print(
+                f"  {month['period']}: {month['count']} declarations, ¥{month['value']} "
+                f"(MoM {month['value_mom']}, YoY count {month['count_yoy']})",
+                markup=False,
+            )
     console.print(f"database: {settings.database_url} — `cbec serve` shows it")
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from cbec.registry import repository as registry_repo
 from cbec.registry import service as registry
 from cbec.registry.schemas import EnterpriseCreate
 from cbec.risk.models import RiskAlert
+from cbec.stats import tasks as stats_tasks
 from cbec.store import migrate
 from cbec.store.session import session_factory, unit_of_work
 from cbec.workers.runner import build_worker
@@ -68,8 +70,10 @@ class DemoSummary:
     rule_hits: dict[str, int] = field(default_factory=dict)
     alerts_by_rule: dict[str, int] = field(default_factory=dict)
     credit: dict[str, Any] = field(default_factory=dict)
+    history: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        extra = {"history": self.history} if self.history else {}
         return {
             "zone": self.zone,
             "orders": self.orders,
@@ -88,6 +92,7 @@ class DemoSummary:
             "alerts_by_rule": self.alerts_by_rule,
             "exports": self.exports,
             "credit": self.credit,
+            **extra,
         }
 
 
@@ -142,8 +147,20 @@ def run_demo(
     seed: int = 1,
     now: datetime | None = None,
     progress: ProgressHook | None = None,
+    days: int | None = None,
 ) -> DemoSummary:
-    """Run one demo day and return its summary."""
+    """Run one demo day and return its summary; with ``days``, lay down a history of that many days
+    (``orders`` and ``exports`` spread over them) ending today (:func:`run_history`)."""
+    if days is not None:
+        return run_history(
+            settings,
+            days=days,
+            orders=orders,
+            exports=exports,
+            zone_name=zone_name,
+            seed=seed,
+            progress=progress,
+        )
     migrate.upgrade(settings)
     zone = load_zone(zone_name)
     started = time.perf_counter()
@@ -198,6 +215,7 @@ def run_demo(
         now=now,
     )
     credit_figures = run_credit(settings, enterprises)
+    stats_tasks.refresh_facts(sessions)  # the statistics include the inspections and exports above
     elapsed = time.perf_counter() - started
     summary = _summarise(settings, zone.key, generated, sync_refusals, total_messages, elapsed, inspected)
     summary.exports = export_figures
@@ -220,13 +238,30 @@ def _run_exports(
 ) -> dict[str, Any]:
     """A day of exports (9610 parcels, some 9710 B2B, 9810 stock to two overseas warehouses), then the
     month-end summary declaration of every consignor."""
-    from cbec.demo.exports import OVERSEAS_WAREHOUSES, demo_export_orders
-    from cbec.exports.models import ExportOrder, ExportTaxEntry, OverseasWarehouse
-    from cbec.exports.service import _ExportBatch
-    from cbec.exports.summarising import summarize_month
-
     if n <= 0:
         return {}
+    shipments, refused = _send_exports(
+        settings, zone, enterprises, callers, access_point, worker, n=n, seed=seed, now=now
+    )
+    return _export_figures(settings, shipments, refused)
+
+
+def _send_exports(
+    settings: Settings,
+    zone: Any,
+    enterprises: list[DemoEnterprise],
+    callers: dict[str, Caller],
+    access_point: AccessPoint,
+    worker: Any,
+    *,
+    n: int,
+    seed: int,
+    now: datetime,
+) -> tuple[list[Any], dict[str, int]]:
+    """Send ``n`` export shipments through the access point and the worker; the refusals by code."""
+    from cbec.demo.exports import demo_export_orders
+    from cbec.exports.models import OverseasWarehouse
+
     # Another seed than the imports': both generators draw message guids from their seed, and one
     # enterprise (a platform, a carrier) sends both kinds, so equal seeds would reuse guids.
     shipments = list(demo_export_orders(zone, enterprises, n=n, seed=seed + _EXPORT_SEED_OFFSET, now=now))
@@ -264,6 +299,16 @@ def _run_exports(
             if isinstance(answer, Answer) and answer.outcome == "format_error":
                 refused["CEB900"] = refused.get("CEB900", 0) + 1
         worker.drain()
+    return shipments, refused
+
+
+def _export_figures(settings: Settings, shipments: list[Any], refused: dict[str, int]) -> dict[str, Any]:
+    """The month-end summary declarations of every consignor, and what came of the shipments."""
+    from cbec.demo.exports import OVERSEAS_WAREHOUSES
+    from cbec.exports.models import ExportOrder, ExportTaxEntry
+    from cbec.exports.service import _ExportBatch
+    from cbec.exports.summarising import summarize_month
+
     months = sorted({s.departed_at.astimezone(SHANGHAI).strftime("%Y-%m") for s in shipments})
     consignors = sorted({s.consignor.customs_code for s in shipments})
     declarations = 0
@@ -277,18 +322,28 @@ def _run_exports(
         batch.finish()
     with unit_of_work(settings) as session:
         numbers = [s.order_no for s in shipments]
-        rows = session.scalars(select(ExportOrder).where(ExportOrder.order_no.in_(numbers))).all()
+        rows: list[ExportOrder] = []
+        for start in range(0, len(numbers), 500):
+            rows += session.scalars(
+                select(ExportOrder).where(ExportOrder.order_no.in_(numbers[start : start + 500]))
+            ).all()
         by_state: dict[str, int] = {}
         by_mode: dict[str, int] = {}
         for r in rows:
             by_state[r.state] = by_state.get(r.state, 0) + 1
             by_mode[r.trade_mode or "?"] = by_mode.get(r.trade_mode or "?", 0) + 1
         summarised = sum(1 for r in rows if r.sum_no)
-        register = session.scalar(
-            select(func.count())
-            .select_from(ExportTaxEntry)
-            .where(ExportTaxEntry.invt_no.in_([r.invt_no for r in rows if r.invt_no]))
-        )
+        invt_nos = [r.invt_no for r in rows if r.invt_no]
+        register = 0
+        for start in range(0, len(invt_nos), 500):
+            register += (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ExportTaxEntry)
+                    .where(ExportTaxEntry.invt_no.in_(invt_nos[start : start + 500]))
+                )
+                or 0
+            )
     return {
         "shipments": len(shipments),
         "refused_at_access_point": refused,
@@ -296,7 +351,7 @@ def _run_exports(
         "by_trade_mode": by_mode,
         "summarised_inventories": summarised,
         "summary_declarations": declarations,
-        "register_entries": int(register or 0),
+        "register_entries": int(register),
         "overseas_warehouses": [w.key for w in OVERSEAS_WAREHOUSES],
     }
 
@@ -407,3 +462,182 @@ def _summarise(
     summary.inspection_rate = f"{Decimal(inspected) / Decimal(max(len(generated), 1)):.4f}"
     summary.orders_per_second = len(generated) / elapsed if elapsed else 0.0
     return summary
+
+
+# --------------------------------------------------------------------------- a history of days
+
+
+#: When the demo day's events happen (Beijing time): orders are placed over the day and reach the
+#: platform a few minutes later; customs records inspection results in the evening.
+_DAY_END = time_of_day(23, 0)
+_ORDER_SPAN = timedelta(hours=12)
+_SEND_DELAY = timedelta(minutes=15)
+_SENDS_PER_DAY = 24  # the day's orders reach the platform in about this many batches, as they are placed
+_HISTORY_SEED = 100_003  # day d of seed s uses s × this + d (imports) and that + the export offset
+
+
+def _spread(total: int, days: int) -> list[int]:
+    """``total`` split over ``days`` as evenly as possible, the remainder on the last days."""
+    base, extra = divmod(total, days)
+    return [base + (1 if i >= days - extra else 0) for i in range(days)]
+
+
+def run_history(
+    settings: Settings,
+    *,
+    days: int,
+    orders: int = 10_000,
+    exports: int | None = None,
+    zone_name: str | None = None,
+    seed: int = 1,
+    progress: ProgressHook | None = None,
+    dates: list[date] | None = None,
+) -> DemoSummary:
+    """Lay down ``days`` days of trade ending today (or on the given ``dates``): each day's orders and
+    exports are generated with that day's times and go through the same access point, worker, sweep and
+    inspections, with the platform's clock set to that day (:mod:`cbec.demo.clock`), so that every
+    timestamp — receipts, events, releases — falls on it."""
+    from cbec.demo.clock import simulated_clock
+    from cbec.stats import rollup
+    from cbec.stats import service as stats
+
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    migrate.upgrade(settings)
+    zone = load_zone(zone_name)
+    started = time.perf_counter()
+    real_now = utc_now()
+    today = real_now.astimezone(SHANGHAI).date()
+    dates = sorted(dates) if dates else [today - timedelta(days=days - 1 - i) for i in range(days)]
+    enterprises = demo_enterprises(zone)
+    sessions = session_factory(settings)
+    worker = build_worker(settings, sessions)
+    normal = worker.engine.settings
+    access_point = AccessPoint(settings, sessions)
+    order_counts = _spread(orders, len(dates))
+    export_counts = _spread(orders // 20 if exports is None else exports, len(dates))
+    generated: list[DemoOrder] = []
+    sync_refusals: dict[str, Counter[str]] = {}
+    shipments: list[Any] = []
+    refused_exports: dict[str, int] = {}
+    messages = inspected = 0
+    unscored: list[str] = []
+    with simulated_clock() as set_clock:
+        # The enterprises are filed the day before the history starts (as the one-day demo files them
+        # on its day), so that no declaration is older than its filing.
+        set_clock(datetime.combine(dates[0] - timedelta(days=1), time_of_day(9, 0), tzinfo=SHANGHAI))
+        callers = _file_enterprises(settings, enterprises)
+        for d, day in enumerate(dates):
+            scored = _risk_rules_in_force(settings, day)
+            if not scored:  # before the first risk rule set: cleared without scoring (summary says so)
+                unscored.append(day.isoformat())
+            worker.engine.settings = replace(normal, risk_scoring=normal.risk_scoring and scored)
+            # The day's moments: from its midnight to 23:00 (today: to now, however early that is).
+            midnight = datetime.combine(day, time_of_day(0, 0), tzinfo=SHANGHAI)
+            end = max(min(datetime.combine(day, _DAY_END, tzinfo=SHANGHAI), real_now), midnight)
+            step = min(_SEND_DELAY, (end - midnight) / 8)
+            day_seed = seed * _HISTORY_SEED + d
+            todays = list(
+                demo_orders(
+                    zone,
+                    enterprises,
+                    n=order_counts[d],
+                    seed=day_seed,
+                    now=end - step,
+                    span=_ORDER_SPAN,
+                )
+            )
+            generated += todays
+            messages += sum(len(o.messages()) for o in todays)
+            size = min(max(-(-len(todays) // _SENDS_PER_DAY), 1), CHUNK // 4)
+            sends = max(-(-len(todays) // size), 1)
+            for k, start in enumerate(range(0, len(todays), size)):
+                chunk = todays[start : start + size]
+                # a batch reaches the platform shortly after its orders are placed, on the day
+                spread = midnight + step + (end - midnight - 4 * step) * (k + 1) / sends
+                set_clock(min(max(max(o.ordered_at for o in chunk) + step, spread), end - 3 * step))
+                items = [
+                    (o, Submission(callers[snd.key], body, "application/xml"))
+                    for o in chunk
+                    for _t, snd, body in o.messages()
+                ]
+                answers = access_point.submit_many([sub for _o, sub in items])
+                for (order, _sub), answer in zip(items, answers, strict=True):
+                    for code in _negative_statuses(answer):
+                        sync_refusals.setdefault(order.order_no, Counter())[code] += 1
+                worker.drain()
+            set_clock(end - 2 * step)
+            worker.engine.settings = replace(worker.engine.settings, match_wait=timedelta(0))
+            worker.sweep()  # the day is over: incomplete sets are refused
+            worker.engine.settings = replace(normal, risk_scoring=normal.risk_scoring and scored)
+            inspected += _record_inspections(settings, worker)
+            set_clock(end - step)
+            if export_counts[d]:
+                sent, refused = _send_exports(
+                    settings,
+                    zone,
+                    enterprises,
+                    callers,
+                    access_point,
+                    worker,
+                    n=export_counts[d],
+                    seed=day_seed,
+                    now=end,
+                )
+                shipments += sent
+                for code, n in refused.items():
+                    refused_exports[code] = refused_exports.get(code, 0) + n
+            worker.sweep()  # settlement of old releases, the nightly credit run, the statistics
+            if progress is not None:
+                progress(d + 1, len(dates))
+    worker.engine.settings = normal
+    export_figures = _export_figures(settings, shipments, refused_exports) if shipments else {}
+    credit_figures = run_credit(settings, enterprises)
+    with unit_of_work(settings) as session:
+        rollup.refresh(session)
+        whole = stats.figures(session, start=dates[0], end=dates[-1])
+        months = stats.series(session, start=dates[0], end=dates[-1], grain="month")
+    elapsed = time.perf_counter() - started
+    summary = _summarise(settings, zone.key, generated, sync_refusals, messages, elapsed, inspected)
+    summary.exports = export_figures
+    summary.credit = credit_figures
+    summary.history = {
+        "days": len(dates),
+        "first_day": dates[0].isoformat(),
+        "last_day": dates[-1].isoformat(),
+        "statistics": _json(whole),
+        "unscored_days": unscored,
+        "by_month": [
+            {
+                k: _json(m[k])
+                for k in ("period", "count", "value", "tax", "count_mom", "value_mom", "count_yoy")
+            }
+            for m in months
+        ],
+    }
+    worker.stop()
+    return summary
+
+
+def _risk_rules_in_force(settings: Settings, day: date) -> bool:
+    """Whether a risk rule set is in force on ``day`` (the shipped v1 applies from 2026-01-01); earlier
+    days of a history are cleared without risk scoring, by the forced sampling rate if one is set."""
+    from cbec.risk import activation
+    from cbec.risk.rules import RuleSetError
+
+    with unit_of_work(settings) as session:
+        try:
+            activation.in_force(session, day)
+        except RuleSetError:
+            return False
+    return True
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value

@@ -25,6 +25,7 @@ from cbec.risk.models import (
     RuleSetVersion,
     SafetyListEntry,
 )
+from cbec.stats.models import ChannelBatch, ChannelRecord, StatCursor, StatDeclaration, StatInput
 from cbec.store.base import Base
 
 metadata = Base.metadata
@@ -34,6 +35,8 @@ __all__ = [
     "AgencySignalRow",
     "AuditEvent",
     "Base",
+    "ChannelBatch",
+    "ChannelRecord",
     "ClearanceEvent",
     "ClearanceOrder",
     "Counter",
@@ -63,5 +66,8 @@ __all__ = [
     "RiskCase",
     "RuleSetVersion",
     "SafetyListEntry",
+    "StatCursor",
+    "StatDeclaration",
+    "StatInput",
     "metadata",
 ]

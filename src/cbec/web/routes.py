@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from cbec.api.deps import SessionDep, SettingsDep
@@ -40,8 +40,9 @@ from cbec.kernel.dates import today
 from cbec.registry import service as registry
 from cbec.registry.models import Enterprise
 from cbec.risk import cases as risk_cases
+from cbec.stats import service as stats_service
 from cbec.store.session import session_factory
-from cbec.web import queries
+from cbec.web import dashboard, queries
 from cbec.web import session as web_session
 from cbec.web.render import LoginRequired, WebCaller, home_of, language, page
 
@@ -283,10 +284,9 @@ def console_close_case(
 def console_credit(request: Request, web: WebDep, session: SessionDep) -> HTMLResponse:
     _console(web)
     rows = credit.listings(session, day=today())
-    names = {
-        e.id: e for e in session.query(Enterprise).filter(Enterprise.id.in_([r.enterprise_id for r in rows]))
-    }
-    latest = credit_scores.latest_scores(session, [e.id for e in queries.enterprises(session)])
+    everyone = queries.enterprises(session, limit=1000)
+    names = {e.id: e for e in everyone}
+    latest = credit_scores.latest_scores(session, names)
     pending = credit_appeals.appeals(session, status="pending")
     return page(
         request,
@@ -295,7 +295,7 @@ def console_credit(request: Request, web: WebDep, session: SessionDep) -> HTMLRe
         listings=rows,
         names=names,
         distribution=credit_scores.distribution(session),
-        enterprises=queries.enterprises(session),
+        enterprises=everyone,
         latest=latest,
         appeals=pending,
     )
@@ -447,6 +447,122 @@ def portal_appeal(
         appeal=appeal.id,
     )
     return RedirectResponse("/portal/credit", status_code=303)
+
+
+# ------------------------------------------------------------------------------------------------
+# dashboards
+
+
+def _dashboard_page(
+    request: Request,
+    session: Session,
+    web: WebCaller | None,
+    *,
+    public: bool,
+    source: str,
+    enterprise_id: str | None = None,
+) -> HTMLResponse:
+    start, end = dashboard.period(request.query_params.get("start"), request.query_params.get("end"))
+    lang = web.lang if web else language(request)
+    context = dashboard.context(
+        session,
+        lang=lang,
+        start=start,
+        end=end,
+        direction=request.query_params.get("direction"),
+        segment=request.query_params.get("segment"),
+        public=public,
+        enterprise_id=enterprise_id,
+    )
+    return page(request, "dashboard.html", web=web, source=source, **context)
+
+
+def _dashboard_data(
+    request: Request,
+    session: Session,
+    web: WebCaller | None,
+    *,
+    public: bool,
+    enterprise_id: str | None = None,
+) -> JSONResponse:
+    start, end = dashboard.period(request.query_params.get("start"), request.query_params.get("end"))
+    data = dashboard.chart_data(
+        session,
+        lang=web.lang if web else language(request),
+        start=start,
+        end=end,
+        direction=request.query_params.get("direction"),
+        segment=request.query_params.get("segment"),
+        public=public,
+        enterprise_id=enterprise_id,
+    )
+    return JSONResponse(data)
+
+
+def _officer_or_agency(web: WebCaller) -> None:
+    _require(web, *CallerRole.reads_everything())
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(request: Request, web: WebDep, session: SessionDep) -> HTMLResponse:
+    """The zone dashboard for the operator and the agencies."""
+    _officer_or_agency(web)
+    return _dashboard_page(request, session, web, public=False, source="/dashboard/data.json")
+
+
+@router.get("/dashboard/data.json")
+def dashboard_data(request: Request, web: WebDep, session: SessionDep) -> JSONResponse:
+    _officer_or_agency(web)
+    return _dashboard_data(request, session, web, public=False)
+
+
+def _public_enabled(settings: Settings) -> None:
+    if not settings.public_dashboard:
+        raise NotFoundError(ErrorCode.NOT_FOUND, data={"page": "/dashboard/public"})
+
+
+@router.get("/dashboard/public", response_class=HTMLResponse)
+def public_dashboard(request: Request, settings: SettingsDep, session: SessionDep) -> HTMLResponse:
+    """The public variant (no enterprise names), when the operator switches it on."""
+    _public_enabled(settings)
+    return _dashboard_page(
+        request, session, _caller(request, settings), public=True, source="/dashboard/public/data.json"
+    )
+
+
+@router.get("/dashboard/public/data.json")
+def public_dashboard_data(request: Request, settings: SettingsDep, session: SessionDep) -> JSONResponse:
+    _public_enabled(settings)
+    return _dashboard_data(request, session, None, public=True)
+
+
+@router.get("/dashboard/live", response_class=HTMLResponse)
+def dashboard_live(request: Request, settings: SettingsDep, session: SessionDep) -> HTMLResponse:
+    """Today's live figures (the dashboard polls it)."""
+    web = _caller(request, settings)
+    if web is None:
+        _public_enabled(settings)
+    elif web.caller.role is CallerRole.enterprise:
+        raise PermissionDeniedError(ErrorCode.PERMISSION_DENIED, data={"role": web.caller.role.value})
+    lang = web.lang if web else language(request)
+    now = today()
+    live = dashboard.kpis(stats_service.figures(session, start=now, end=now), dashboard.LIVE, lang)
+    return page(request, "dashboard_live.html", web=web, live=live)
+
+
+@router.get("/portal/stats", response_class=HTMLResponse)
+def portal_stats(request: Request, web: WebDep, session: SessionDep) -> HTMLResponse:
+    """The enterprise's own trade figures (as platform or seller)."""
+    me = _portal(web, session)
+    return _dashboard_page(
+        request, session, web, public=True, source="/portal/stats/data.json", enterprise_id=me.id
+    )
+
+
+@router.get("/portal/stats/data.json")
+def portal_stats_data(request: Request, web: WebDep, session: SessionDep) -> JSONResponse:
+    me = _portal(web, session)
+    return _dashboard_data(request, session, web, public=True, enterprise_id=me.id)
 
 
 def login_redirect(exc: LoginRequired) -> RedirectResponse:

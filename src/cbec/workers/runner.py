@@ -18,6 +18,7 @@ from cbec.exports.service import ExportEngine
 from cbec.kernel.crypto import DataCipher
 from cbec.kernel.dates import utc_now
 from cbec.messages.ingest import ACCEPTED_TOPIC
+from cbec.stats import tasks as stats_tasks
 from cbec.store.session import unit_of_work
 
 if TYPE_CHECKING:
@@ -131,6 +132,7 @@ class ClearanceWorker:
             sweep_exports(session, now, self.engine.settings.match_wait)
         self._last_sweep = time.monotonic()
         self.credit_nightly()
+        stats_tasks.refresh_facts(self.sessions)  # own unit of work; a failure is logged, never raised
 
     def credit_nightly(self) -> None:
         """The daily credit re-rating (its own unit of work: a failure never holds up clearance)."""
