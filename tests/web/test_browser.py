@@ -206,6 +206,7 @@ def test_an_enterprise_uses_its_portal_and_cannot_open_another_s_order(
         ("回执", "portal-receipts"),
         ("税单", "portal-tax"),
         ("信用", "portal-credit"),
+        ("我的统计", "portal-stats"),
     ):
         page.click(f"header nav >> text={label}")
         page.wait_for_load_state("networkidle")

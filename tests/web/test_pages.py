@@ -140,3 +140,37 @@ def test_the_dashboard_shows_the_zone_s_figures_and_an_enterprise_sees_only_its_
     assert sum(mine["trend"]["count"]) == len(specs) and mine["enterprises"] is None
     outsider = _login(zone, zone.factory.file("某某无关电商企业有限公司", ["ebc"]).key)
     assert sum(outsider.get("/portal/stats/data.json").json()["trend"]["count"]) == 0
+
+
+def test_the_dashboard_s_downloads_and_monthly_report_follow_the_caller_s_scope(zone: Zone) -> None:
+    import io
+
+    import openpyxl
+
+    for _ in range(2):
+        zone.send_set(zone.spec())
+    zone.worker.sweep()
+    customs = _login(zone, zone.customs)
+    csv = customs.get("/dashboard/export", params={"format": "csv"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) == 31  # a header and the default 30 days
+    report = customs.get("/dashboard/report")
+    assert report.status_code == 200 and "<svg" in report.text
+    outsider = _login(zone, zone.factory.file("某某无关电商企业有限公司", ["ebc"]).key)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(outsider.get("/dashboard/export", params={"format": "xlsx"}).content)
+    )
+    assert workbook.sheetnames  # a real workbook, of the outsider's own (empty) trade
+    mine = _login(zone, zone.platform.key).get("/dashboard/export", params={"format": "csv"}).text
+    theirs = outsider.get("/dashboard/export", params={"format": "csv"}).text
+    assert mine != theirs
+    assert outsider.get("/dashboard/report").status_code == 200
+
+
+def test_other_agencies_read_the_dashboard_and_console_but_do_not_work_cases(zone: Zone) -> None:
+    for role in ("tax", "market", "commerce", "forex"):
+        agency = _login(zone, zone.agency_key(role))
+        assert agency.get("/", follow_redirects=False).headers["location"] == "/console"
+        for path in ("/dashboard", "/console", "/console/declarations", "/console/credit"):
+            assert agency.get(path).status_code == 200, (role, path)
+        assert agency.get("/console/alerts").status_code == 403

@@ -40,7 +40,9 @@ from cbec.kernel.dates import today
 from cbec.registry import service as registry
 from cbec.registry.models import Enterprise
 from cbec.risk import cases as risk_cases
+from cbec.stats import downloads
 from cbec.stats import service as stats_service
+from cbec.stats.service import Filters
 from cbec.store.session import session_factory
 from cbec.web import dashboard, queries
 from cbec.web import session as web_session
@@ -563,6 +565,64 @@ def portal_stats(request: Request, web: WebDep, session: SessionDep) -> HTMLResp
 def portal_stats_data(request: Request, web: WebDep, session: SessionDep) -> JSONResponse:
     me = _portal(web, session)
     return _dashboard_data(request, session, web, public=True, enterprise_id=me.id)
+
+
+@router.get("/dashboard/export")
+def dashboard_export(request: Request, web: WebDep, session: SessionDep, format: str = "csv") -> Response:  # noqa: A002
+    """The dashboard's selection as CSV (the daily series) or an Excel workbook; an enterprise its own."""
+    enterprise_id = _scope(web, session)
+    start, end = dashboard.period(request.query_params.get("start"), request.query_params.get("end"))
+    filters = Filters(
+        start=start,
+        end=end,
+        direction=request.query_params.get("direction") or None,
+        segment=request.query_params.get("segment") or None,
+        enterprise_id=enterprise_id,
+    ).check()
+    stamp = f"{start:%Y%m%d}-{end:%Y%m%d}"
+    if format == "xlsx":
+        body = downloads.figures_xlsx(session, filters, grain="day")
+        media, name = downloads.XLSX_TYPE, f"cbec-stats-{stamp}.xlsx"
+    else:
+        rows = stats_service.series(
+            session,
+            start=start,
+            end=end,
+            grain="day",
+            direction=filters.direction,
+            segment=filters.segment,
+            enterprise_id=enterprise_id,
+        )
+        body, media, name = (
+            downloads.series_csv(rows),
+            "text/csv; charset=utf-8",
+            f"cbec-stats-day-{stamp}.csv",
+        )
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/dashboard/report", response_class=HTMLResponse)
+def dashboard_report(request: Request, web: WebDep, session: SessionDep, month: str = "") -> HTMLResponse:
+    """The printable monthly report (月报) of the zone, or of the enterprise's own trade."""
+    enterprise_id = _scope(web, session)
+    month = month or today().strftime("%Y-%m")
+    filing = session.get(Enterprise, enterprise_id) if enterprise_id else None
+    try:
+        built = downloads.build_report(
+            session, month, enterprise_id=enterprise_id, scope=filing.name if filing else ""
+        )
+    except ValueError as exc:
+        raise InvalidInputError(
+            ErrorCode.VALIDATION_FAILED, "月份应为 YYYY-MM", data={"month": month}
+        ) from exc
+    return HTMLResponse(downloads.render_report(built))
+
+
+def _scope(web: WebCaller, session: Session) -> str | None:
+    """None for the operator and the agencies (the whole zone); an enterprise's own filing id."""
+    if web.caller.role is CallerRole.enterprise:
+        return _portal(web, session).id
+    return None
 
 
 def login_redirect(exc: LoginRequired) -> RedirectResponse:
