@@ -3,7 +3,7 @@
 Each role logs in with its key, walks every page, uses the filters, opens a declaration, works an alert
 into a closed case and switches language; an enterprise cannot open another's order by URL.
 Screenshots of the main pages go to ``test-artifacts/screenshots/`` and the server's page timings
-(the ``Server-Timing`` header) to ``test-artifacts/page-timings.txt``.
+(the ``Server-Timing`` header) to ``test-artifacts/page-timings-<role>.txt``.
 
 Without Chromium the tests are skipped, unless ``CBEC_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which
 makes a missing browser a failure.
@@ -105,7 +105,7 @@ class Timings:
 
     def write(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
-        with (ARTIFACTS / "page-timings.txt").open("a", encoding="utf-8") as out:
+        with (ARTIFACTS / f"page-timings-{name}.txt").open("w", encoding="utf-8") as out:
             for url, ms in self.rows:
                 out.write(f"{name}\t/{url}\t{ms:.1f} ms\n")
 
@@ -195,6 +195,7 @@ def test_an_enterprise_uses_its_portal_and_cannot_open_another_s_order(
     zone: Zone, server: str, browser: Any
 ) -> None:
     spec = zone.send_set(zone.spec())
+    zone.worker.sweep()  # its statistics
     outsider = zone.factory.file("某某无关电商企业有限公司", ["ebc"])
     timings = Timings()
     page = _login(browser, server, zone.platform.key, timings)

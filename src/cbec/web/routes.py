@@ -463,6 +463,7 @@ def _dashboard_page(
     public: bool,
     source: str,
     enterprise_id: str | None = None,
+    own: str = "",
 ) -> HTMLResponse:
     start, end = dashboard.period(request.query_params.get("start"), request.query_params.get("end"))
     lang = web.lang if web else language(request)
@@ -476,7 +477,7 @@ def _dashboard_page(
         public=public,
         enterprise_id=enterprise_id,
     )
-    return page(request, "dashboard.html", web=web, source=source, **context)
+    return page(request, "dashboard.html", web=web, source=source, own=own, **context)
 
 
 def _dashboard_data(
@@ -557,7 +558,7 @@ def portal_stats(request: Request, web: WebDep, session: SessionDep) -> HTMLResp
     """The enterprise's own trade figures (as platform or seller)."""
     me = _portal(web, session)
     return _dashboard_page(
-        request, session, web, public=True, source="/portal/stats/data.json", enterprise_id=me.id
+        request, session, web, public=True, source="/portal/stats/data.json", enterprise_id=me.id, own=me.name
     )
 
 
