@@ -279,7 +279,7 @@ class _Batch(DocumentBatch):
         self._watch: watchlists.WatchLists | None = None
         self._prices: prices.ReferencePrices | None = None
         self._rules: RuleSet | None = None
-        self._measures: dict[str, Measures] = {}
+        self._measures = credit_measures.BatchMeasures(session, now.astimezone(SHANGHAI).date())
         self._observations: list[dict[str, Any]] = []
 
     # -- loading -----------------------------------------------------------------------------------
@@ -858,11 +858,8 @@ class _Batch(DocumentBatch):
         """The joint credit measures on the enterprise today (cbec.credit.measures), once per batch."""
         if enterprise is None:
             return None
-        if enterprise.id not in self._measures:  # one load for every filing the batch has met so far
-            day = self.now.astimezone(SHANGHAI).date()
-            known = {e.id for e in self._enterprises.values() if e is not None} - set(self._measures)
-            self._measures.update(credit_measures.measures_for(self.session, known | {enterprise.id}, day))
-        return self._measures[enterprise.id]
+        known = (e.id for e in self._enterprises.values() if e is not None)  # one load for all met so far
+        return self._measures.get(enterprise.id, known=known)
 
     def credit_inspect(self, parties: Iterable[Enterprise | None]) -> str | None:
         """Why every declaration naming one of these enterprises is inspected (``orders: inspect``)."""

@@ -56,12 +56,6 @@ def _filters(session: Any, start: date | None, end: date | None, **dims: str | N
     ).check()
 
 
-def _args(filters: Any) -> dict[str, Any]:
-    from cbec.stats.service import Filters
-
-    return {name: getattr(filters, name) for name in Filters.__dataclass_fields__}
-
-
 def _text(value: Any) -> str:
     return "—" if value is None else str(value)
 
@@ -119,11 +113,11 @@ def show(
                 enterprise=enterprise,
                 channel=channel,
             )
-            out: dict[str, Any] = {"figures": service.figures(session, **_args(f))}
+            out: dict[str, Any] = {"figures": service.figures(session, **f.kwargs())}
             if grain:
-                out["series"] = service.series(session, grain=grain, **_args(f))  # type: ignore[arg-type]
+                out["series"] = service.series(session, grain=grain, **f.kwargs())  # type: ignore[arg-type]
             if by:
-                out["breakdown"] = service.breakdown(session, by=by, **_args(f))  # type: ignore[arg-type]
+                out["breakdown"] = service.breakdown(session, by=by, **f.kwargs())  # type: ignore[arg-type]
     except CbecError as exc:
         _fail(exc)
     if as_json:
@@ -219,7 +213,7 @@ def export(
                 channel=channel,
             )
             if fmt == "csv":
-                body = downloads.series_csv(service.series(session, grain=grain, **_args(f)))  # type: ignore[arg-type]
+                body = downloads.series_csv(service.series(session, grain=grain, **f.kwargs()))  # type: ignore[arg-type]
             elif fmt == "xlsx":
                 body = downloads.figures_xlsx(session, f, grain=grain)
             else:

@@ -3,7 +3,6 @@ archive inputs at every re-rating; a rule that holds lists the enterprise (sourc
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -18,8 +17,7 @@ from cbec.credit.models import CreditListing
 from cbec.credit.rating import Condition, Problems, RatingModelError, parse_condition
 from cbec.credit.service import LIST_NAMES
 from cbec.kernel.dates import SHANGHAI
-from cbec.risk.params import dated_entry
-from cbec.rules.schema import load_yaml
+from cbec.risk.params import dated_file_entry
 from cbec.store import dated
 
 RULES = Path(__file__).parent / "parameters" / "listing_rules.yaml"
@@ -36,15 +34,10 @@ class ListingRule:
     basis: str
 
 
-@functools.cache
-def _document(path: Path) -> Any:
-    return load_yaml(path)
-
-
 def rules(on: date, path: Path | None = None) -> tuple[ListingRule, ...]:
     """The automatic listing rules in force on ``on``."""
     path = path or RULES
-    entry = dated_entry(_document(path).get("values"), on, str(path))
+    entry = dated_file_entry(path, on)
     basis = f"{entry['reference']['document']} {entry['reference']['title']}"
     problems = Problems()
     found = []

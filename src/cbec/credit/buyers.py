@@ -3,10 +3,8 @@ own orders, kept as agency signals on the buyer's keyed hash (private: usable by
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,17 +14,11 @@ from cbec.clearance.models import ClearanceOrder
 from cbec.kernel.dates import SHANGHAI
 from cbec.risk import watchlists
 from cbec.risk.models import AgencySignalRow
-from cbec.risk.params import dated_entry
-from cbec.rules.schema import load_yaml
+from cbec.risk.params import dated_file_entry
 from cbec.store import dated
 
 PARAMETERS = Path(__file__).parent / "parameters" / "buyer_flags.yaml"
 SOURCE = "platform"
-
-
-@functools.cache
-def _document(path: Path) -> Any:
-    return load_yaml(path)
 
 
 def _borrowed_ids(session: Session, since: datetime, at: datetime, at_least: int) -> set[str]:
@@ -66,7 +58,7 @@ def flag_buyers(session: Session, at: datetime, *, actor: str = "worker") -> dic
 
     Returns how many new flags of each kind were posted."""
     day = at.astimezone(SHANGHAI).date()
-    entry = dated_entry(_document(PARAMETERS).get("values"), day, str(PARAMETERS))
+    entry = dated_file_entry(PARAMETERS, day)
     since = at - timedelta(days=int(entry["window_days"]))
     flags = entry["flags"]
     found = {

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from cbec.risk.params import dated_entry
-from cbec.rules.schema import load_yaml
+from cbec.risk.params import dated_file_entry
 
 PARAMETERS = Path(__file__).parent / "parameters" / "customs_levels.yaml"
 
@@ -34,14 +31,9 @@ class Levels:
     levels: Mapping[str, Level]
 
 
-@functools.cache
-def _document(path: Path = PARAMETERS) -> Any:
-    return load_yaml(path)
-
-
 def customs_levels(on: date, path: Path = PARAMETERS) -> Levels:
     """The customs credit levels in force on ``on``."""
-    entry = dated_entry(_document(path).get("values"), on, str(path))
+    entry = dated_file_entry(path, on)
     reference = entry["reference"]
     levels = {
         code: Level(

@@ -9,7 +9,6 @@ answer and can say why.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,8 +20,7 @@ from sqlalchemy.orm import Session
 
 from cbec.credit.levels import customs_levels
 from cbec.kernel import dates
-from cbec.risk.params import dated_entry
-from cbec.rules.schema import load_yaml
+from cbec.risk.params import dated_file_entry
 
 CATALOGUE = Path(__file__).parent / "parameters" / "measures.yaml"
 
@@ -75,15 +73,10 @@ class Measures:
         return self.orders == "inspect"
 
 
-@functools.cache
-def _document(path: Path) -> Any:
-    return load_yaml(path)
-
-
 def catalogue(on: date, path: Path | None = None) -> Catalogue:
     """The catalogue of measures in force on ``on`` (from ``CATALOGUE`` unless another file is given)."""
     path = path or CATALOGUE
-    entry = dated_entry(_document(path).get("values"), on, str(path))
+    entry = dated_file_entry(path, on)
     reference = entry["reference"]
     lists = {
         name: ListMeasure(
@@ -196,6 +189,22 @@ def measures_for(session: Session, enterprise_ids: Iterable[str], day: date) -> 
             )
         result[enterprise_id] = measures
     return result
+
+
+class BatchMeasures:
+    """The measures of the enterprises one batch meets, each loaded once: asking for one enterprise
+    loads every enterprise known so far in the same three queries."""
+
+    def __init__(self, session: Session, day: date) -> None:
+        self.session = session
+        self.day = day
+        self._found: dict[str, Measures] = {}
+
+    def get(self, enterprise_id: str, known: Iterable[str] = ()) -> Measures:
+        if enterprise_id not in self._found:
+            wanted = ({enterprise_id} | set(known)) - set(self._found)
+            self._found.update(measures_for(self.session, wanted, self.day))
+        return self._found[enterprise_id]
 
 
 def measures_out(measures: Measures) -> dict[str, Any]:

@@ -202,15 +202,6 @@ def current(session: Session, enterprise_id: str, day: date) -> dict[str, Credit
     return found
 
 
-def sampling_grades(session: Session, enterprises: Iterable[Enterprise], day: date) -> dict[str, str]:
-    """The inspection-sampling grade of each enterprise (by id) on ``day`` (see
-    :func:`cbec.credit.measures.measures_for` for the precedence); enterprises with none are absent."""
-    from cbec.credit.measures import measures_for  # noqa: PLC0415 - measures imports this module
-
-    found = measures_for(session, [e.id for e in enterprises], day)
-    return {i: m.sampling_grade for i, m in found.items() if m.sampling_grade is not None}
-
-
 def fact_out(fact: CreditFact) -> dict[str, Any]:
     return {
         "id": fact.id,

@@ -172,7 +172,7 @@ class _Lookups:
         self._by_id: dict[str, Enterprise] = {}
         self._by_code: dict[str, Enterprise | None] = {}
         self._live: dict[tuple[str, str], _LiveDoc | None] = {}
-        self._measures: dict[str, Measures] = {}
+        self._measures = credit_measures.BatchMeasures(session, dates.today())
         codes: set[str] = set()
         keys: dict[str, set[str]] = {}
         for msg in msgs:
@@ -228,10 +228,7 @@ class _Lookups:
 
     def credit_measures(self, enterprise_id: str) -> Measures:
         """The credit measures on the enterprise today (loaded once per batch for every filing seen)."""
-        if enterprise_id not in self._measures:
-            wanted = {enterprise_id} | (set(self._by_id) - set(self._measures))
-            self._measures.update(credit_measures.measures_for(self.session, wanted, dates.today()))
-        return self._measures[enterprise_id]
+        return self._measures.get(enterprise_id, known=self._by_id)
 
     def by_code(self, code: str) -> Enterprise | None:
         if code not in self._by_code:

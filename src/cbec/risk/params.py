@@ -122,6 +122,19 @@ def dated_entry(values: Any, on: date, source: str) -> Mapping[str, Any]:
     return current
 
 
+@functools.cache
+def _file(path: Path) -> Any:
+    return load_yaml(path)
+
+
+def dated_file_entry(path: Path, on: date) -> Mapping[str, Any]:
+    """The entry in force on ``on`` of a dated parameter file (``values: {date: entry}``), the file
+    read once per process."""
+    document = _file(path)
+    values = document.get("values") if isinstance(document, Mapping) else None
+    return dated_entry(values, on, str(path))
+
+
 def _cite(reference: Any) -> str:
     if isinstance(reference, Mapping):
         return " ".join(str(reference[key]) for key in ("document", "title", "article") if reference.get(key))

@@ -120,11 +120,11 @@ def figures_xlsx(session: Session, filters: Filters, *, grain: str = "month", li
         (
             "趋势 Series",
             list(SERIES_COLUMNS),
-            service.series(session, grain=cast(Grain, grain), **_args(filters)),
+            service.series(session, grain=cast(Grain, grain), **filters.kwargs()),
         )
     ]
     for by in service.BREAKDOWNS:
-        rows = service.breakdown(session, by=cast(By, by), limit=limit, **_args(filters))
+        rows = service.breakdown(session, by=cast(By, by), limit=limit, **filters.kwargs())
         zh, en = _BREAKDOWN_LABELS[by]
         columns = ["key", "label", "label_en", *FIGURES, "value_share", "count_share"]
         sheets.append((f"{zh} {en}"[:31], columns, rows))
@@ -150,11 +150,6 @@ def _xl(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value) if abs(value) < Decimal("1e15") else str(value)
     return value
-
-
-def _args(filters: Filters) -> dict[str, Any]:
-    """The filters as keyword arguments of the service functions."""
-    return {name: getattr(filters, name) for name in Filters.__dataclass_fields__}
 
 
 # --------------------------------------------------------------------------- the monthly report

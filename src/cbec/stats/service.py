@@ -153,6 +153,10 @@ class Filters:
     def as_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
 
+    def kwargs(self) -> dict[str, Any]:
+        """The filters as keyword arguments of :func:`figures`, :func:`series` and :func:`breakdown`."""
+        return {name: getattr(self, name) for name in Filters.__dataclass_fields__}
+
 
 def _filters(start: date, end: date, **dimensions: str | None) -> Filters:
     known = {k: v for k, v in dimensions.items() if v is not None}

@@ -585,15 +585,7 @@ def dashboard_export(request: Request, web: WebDep, session: SessionDep, format:
         body = downloads.figures_xlsx(session, filters, grain="day")
         media, name = downloads.XLSX_TYPE, f"cbec-stats-{stamp}.xlsx"
     else:
-        rows = stats_service.series(
-            session,
-            start=start,
-            end=end,
-            grain="day",
-            direction=filters.direction,
-            segment=filters.segment,
-            enterprise_id=enterprise_id,
-        )
+        rows = stats_service.series(session, grain="day", **filters.kwargs())
         body, media, name = (
             downloads.series_csv(rows),
             "text/csv; charset=utf-8",

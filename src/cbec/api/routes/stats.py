@@ -85,7 +85,7 @@ class Selection:
     filters: Filters
 
     def kwargs(self) -> dict[str, Any]:
-        return {name: getattr(self.filters, name) for name in Filters.__dataclass_fields__}
+        return self.filters.kwargs()
 
 
 def selection(
